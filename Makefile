@@ -1,0 +1,48 @@
+# Two commands on a fresh machine with Python 3.11 and make:
+#   make run    the service on http://127.0.0.1:8000 (SQLite under ./data/, migrated, plan seeded)
+#   make test   installs what the tests need and runs the whole suite
+#               (on PostgreSQL when TEST_DATABASE_URL is set)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint openapi migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.runtime $@
+
+migrate: $(VENV)/.runtime
+	$(BIN)/alembic upgrade head
+
+run: migrate
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app
+	rm -f data/alembic-check.db
+	DATABASE_URL=sqlite:///./data/alembic-check.db $(BIN)/alembic upgrade head
+	DATABASE_URL=sqlite:///./data/alembic-check.db $(BIN)/alembic check
+	$(BIN)/hadolint Dockerfile
+
+openapi: $(VENV)/.runtime
+	$(BIN)/python -m app.cli export-openapi openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,63 @@
+"""Authentication and per-route role requirements, as `Annotated` dependencies."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.access.caller import Caller
+from app.access.service import find_caller
+from app.audit.service import audit_now
+from app.db import SessionDep, request_engine
+from app.problems import Forbidden, Unauthorized
+from app.schemas import Role
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="apiKey",
+    description="An API key made by an admin: `Authorization: Bearer <key>`.",
+)
+
+
+def authenticate(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        audit_now(
+            request_engine(request), None, "authenticate", outcome="failure", detail="missing key"
+        )
+        raise Unauthorized()
+    caller, reason = find_caller(session, credentials.credentials)
+    if caller is None:
+        audit_now(request_engine(request), None, "authenticate", outcome="failure", detail=reason)
+        raise Unauthorized("The API key is unknown, revoked or expired.")
+    return caller
+
+
+def require(*roles: Role) -> Callable[..., Caller]:
+    """A dependency that lets through the given roles and admin, and answers 403 to others."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+        if caller.role not in allowed:
+            audit_now(
+                request_engine(request),
+                caller,
+                "authorize",
+                outcome="denied",
+                detail=request.method,
+            )
+            raise Forbidden(f"Role `{caller.role.value}` may not do this.")
+        return caller
+
+    return dependency
+
+
+AnyClient = Annotated[Caller, Depends(require(*Role))]
+RecordClient = Annotated[Caller, Depends(require(Role.PARTNER, Role.COORDINATOR))]
+CoordinatorClient = Annotated[Caller, Depends(require(Role.COORDINATOR))]
+AnalystClient = Annotated[Caller, Depends(require(Role.ANALYST))]
+AdminClient = Annotated[Caller, Depends(require())]

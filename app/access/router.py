@@ -1,0 +1,76 @@
+"""HTTP endpoints for managing clients (admin only)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response, status
+
+from app.access import service
+from app.access.dependencies import AdminClient
+from app.access.schemas import ClientCreate, ClientCreated, ClientRead
+from app.audit.service import audit
+from app.conventions import accepts
+from app.db import SessionDep
+from app.openapi import problems
+from app.pagination import CursorParam, LimitParam, set_next_link, split_page
+from app.schemas import Page
+
+router = APIRouter(prefix="/clients", tags=["Clients"])
+
+ClientId = Annotated[uuid.UUID, Path(description="The client's id.")]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="createClient",
+    summary="Make a client and its API key",
+    responses=problems(415),
+    dependencies=[Depends(accepts("application/json"))],
+)
+def create_client(
+    body: ClientCreate, caller: AdminClient, session: SessionDep, response: Response
+) -> ClientCreated:
+    """Makes a client. The response holds its `apiKey`: shown this once, stored as a hash."""
+    client, key = service.create_client(session, body)
+    audit(session, caller, "create", resource="clients", record_id=client.id)
+    response.headers["Location"] = f"/api/v1/clients/{client.id}"
+    return ClientCreated.model_validate(client).model_copy(update={"api_key": key})
+
+
+@router.get("", operation_id="listClients", summary="List the clients")
+def list_clients(
+    caller: AdminClient,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    limit: LimitParam = 50,
+    cursor: CursorParam = None,
+) -> Page[ClientRead]:
+    """Every client, newest first. Keys are never shown again, only their prefix."""
+    rows, next_cursor = split_page(
+        service.list_clients(session, cursor, limit), limit, lambda c: c.id
+    )
+    set_next_link(request, response, next_cursor)
+    return Page(items=[ClientRead.model_validate(c) for c in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{client_id}", operation_id="getClient", summary="Get a client", responses=problems(404)
+)
+def get_client(client_id: ClientId, caller: AdminClient, session: SessionDep) -> ClientRead:
+    """One client, without its key."""
+    return ClientRead.model_validate(service.get_client(session, client_id))
+
+
+@router.delete(
+    "/{client_id}",
+    operation_id="revokeClient",
+    summary="Revoke a client",
+    responses=problems(404),
+)
+def revoke_client(client_id: ClientId, caller: AdminClient, session: SessionDep) -> ClientRead:
+    """Revokes the client's key at once; the client stays listed, with `revokedAt`."""
+    client = service.revoke_client(session, client_id)
+    audit(session, caller, "revoke", resource="clients", record_id=client.id)
+    return ClientRead.model_validate(client)

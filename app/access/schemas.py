@@ -1,0 +1,54 @@
+"""Request and response bodies of the clients endpoints."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from app.schemas import ApiInput, ApiModel, Confidentiality, Role
+
+
+class ClientCreate(ApiInput):
+    name: str = Field(min_length=1, max_length=200, examples=["Politie Zuid-Holland Zuid"])
+    role: Role = Field(examples=["partner"])
+    partner: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Required for role `partner`.",
+        examples=["politie"],
+    )
+    event_sources: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="CloudEvents `source` URIs this client may post events from.",
+        examples=[["urn:nl:politie:zhz:bvh"]],
+    )
+    max_confidentiality: Confidentiality = Field(
+        default=Confidentiality.ZEER_GEHEIM,
+        description="The most confidential level this client may see.",
+    )
+    expires_at: AwareDatetime | None = Field(default=None, examples=["2027-12-31T23:59:59Z"])
+
+    @model_validator(mode="after")
+    def partner_role_needs_partner(self) -> "ClientCreate":
+        if self.role == Role.PARTNER and not self.partner:
+            raise ValueError("A client with role `partner` needs a `partner`.")
+        return self
+
+
+class ClientRead(ApiModel):
+    id: uuid.UUID
+    name: str
+    role: Role
+    partner: str | None
+    event_sources: list[str]
+    max_confidentiality: Confidentiality
+    key_prefix: str = Field(description="The first characters of the key, to recognise it.")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ClientCreated(ClientRead):
+    api_key: str = Field(description="The API key. Shown this once; only its hash is stored.")

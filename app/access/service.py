@@ -1,0 +1,109 @@
+"""Clients: making them (key shown once), finding them by key, revoking them."""
+
+import hmac
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlmodel import Session, col
+
+from app.access.caller import Caller
+from app.access.keys import generate_key, hash_key, key_prefix
+from app.access.models import Client
+from app.access.schemas import ClientCreate
+from app.db import utcnow
+from app.pagination import paginate
+from app.problems import InvalidInput, NotFound
+from app.reference.models import Partner
+from app.schemas import Confidentiality, Role
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def create_client(
+    session: Session, data: ClientCreate, *, key: str | None = None
+) -> tuple[Client, str]:
+    """Returns the client and its key; the key is not stored, only its hash."""
+    if data.partner is not None and session.get(Partner, data.partner) is None:
+        raise InvalidInput.one("partner", "unknown-partner", f"No partner `{data.partner}`.")
+    key = key or generate_key()
+    client = Client(
+        name=data.name,
+        role=data.role.value,
+        partner=data.partner,
+        event_sources=list(dict.fromkeys(data.event_sources)),
+        max_confidentiality=data.max_confidentiality.value,
+        expires_at=data.expires_at,
+        key_hash=hash_key(key),
+        key_prefix=key_prefix(key),
+    )
+    session.add(client)
+    session.flush()
+    return client, key
+
+
+def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
+    """The caller for a key, or None and why not (never echoing the key)."""
+    digest = hash_key(key)
+    client = session.scalar(select(Client).where(col(Client.key_hash) == digest))
+    if client is None or not hmac.compare_digest(client.key_hash, digest):
+        return None, "unknown key"
+    now = utcnow()
+    if client.revoked_at is not None:
+        return None, "revoked key"
+    if client.expires_at is not None and client.expires_at <= now:
+        return None, "expired key"
+    if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+        # Written at most once a minute, so that reads do not all lock the client row.
+        session.execute(
+            update(Client)
+            .where(
+                col(Client.id) == client.id,
+                or_(
+                    col(Client.last_used_at).is_(None),
+                    col(Client.last_used_at) < now - LAST_USED_RESOLUTION,
+                ),
+            )
+            .values(last_used_at=now)
+        )
+    return caller_of(client), ""
+
+
+def caller_of(client: Client) -> Caller:
+    return Caller(
+        client_id=client.id,
+        name=client.name,
+        role=Role(client.role),
+        partner=client.partner,
+        max_confidentiality=Confidentiality(client.max_confidentiality),
+        event_sources=tuple(client.event_sources or ()),
+    )
+
+
+def list_clients(session: Session, cursor: str | None, limit: int) -> list[Client]:
+    statement: Any = paginate(select(Client), col(Client.id), cursor, limit)
+    return list(session.scalars(statement).all())
+
+
+def get_client(session: Session, client_id: uuid.UUID) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound("No client with this id.")
+    return client
+
+
+def revoke_client(session: Session, client_id: uuid.UUID) -> Client:
+    client = get_client(session, client_id)
+    if client.revoked_at is None:
+        client.revoked_at = utcnow()
+        session.add(client)
+    return client
+
+
+def ensure_admin_client(session: Session, key: str) -> None:
+    """Start-up: makes sure an admin client with the ADMIN_API_KEY exists."""
+    existing = session.scalar(select(Client).where(col(Client.key_hash) == hash_key(key)))
+    if existing is None:
+        create_client(session, ClientCreate(name="admin (ADMIN_API_KEY)", role=Role.ADMIN), key=key)
+        session.commit()

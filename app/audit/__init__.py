@@ -1,0 +1,1 @@
+"""The append-only audit log (after the Logius Logboek Dataverwerkingen)."""

@@ -1,0 +1,49 @@
+"""Reading the audit log (admin); there is no endpoint that changes it."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import AwareDatetime
+
+from app.access.dependencies import AdminClient
+from app.audit.schemas import AuditEventRead, Outcome
+from app.audit.service import list_audit_events
+from app.db import SessionDep
+from app.pagination import CursorParam, LimitParam, set_next_link, split_page
+from app.schemas import Page
+
+router = APIRouter(prefix="/audit-events", tags=["Audit"])
+
+
+@router.get("", operation_id="listAuditEvents", summary="List audit log entries")
+def list_audit(
+    caller: AdminClient,
+    session: SessionDep,
+    request: Request,
+    response: Response,
+    action: Annotated[str | None, Query(max_length=40, examples=["update"])] = None,
+    resource: Annotated[str | None, Query(max_length=60, examples=["signals"])] = None,
+    record_id: Annotated[str | None, Query(alias="recordId", max_length=64)] = None,
+    client_id: Annotated[uuid.UUID | None, Query(alias="clientId")] = None,
+    outcome: Outcome | None = None,
+    from_: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    to: AwareDatetime | None = None,
+    limit: LimitParam = 50,
+    cursor: CursorParam = None,
+) -> Page[AuditEventRead]:
+    """Who did what, when, and with which outcome; newest first."""
+    filters = {
+        "action": action,
+        "resource": resource,
+        "record_id": record_id,
+        "client_id": client_id,
+        "outcome": outcome.value if outcome else None,
+        "from": from_,
+        "to": to,
+    }
+    rows, next_cursor = split_page(
+        list_audit_events(session, filters, cursor, limit), limit, lambda e: e.id
+    )
+    set_next_link(request, response, next_cursor)
+    return Page(items=[AuditEventRead.model_validate(e) for e in rows], next_cursor=next_cursor)

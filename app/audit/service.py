@@ -1,0 +1,108 @@
+"""Writing to the audit log: in the request's transaction, or on its own for failures."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Engine, Select, select
+from sqlmodel import Session, col
+
+from app.access.caller import Caller
+from app.audit.models import AuditEvent
+from app.conventions import current_request_id, current_trace_id
+from app.pagination import paginate
+
+# Their values never enter the log: a change to them is noted without old or new value.
+PERSONAL_DATA_FIELDS = frozenset(
+    {"description", "summary", "findings", "address", "kvkNumber", "note"}
+)
+
+
+def _entry(caller: Caller | None, action: str, **fields: Any) -> AuditEvent:
+    return AuditEvent(
+        client_id=caller.client_id if caller else None,
+        client_name=caller.name if caller else None,
+        role=caller.role.value if caller else None,
+        partner=caller.partner if caller else None,
+        action=action,
+        request_id=current_request_id(),
+        trace_id=current_trace_id(),
+        **fields,
+    )
+
+
+def audit(
+    session: Session,
+    caller: Caller | None,
+    action: str,
+    *,
+    resource: str | None = None,
+    record_id: uuid.UUID | str | None = None,
+    changes: dict[str, Any] | None = None,
+    outcome: str = "success",
+    detail: str | None = None,
+) -> None:
+    """Adds an entry to the request's transaction: it commits with the work it describes."""
+    session.add(
+        _entry(
+            caller,
+            action,
+            resource=resource,
+            record_id=str(record_id) if record_id is not None else None,
+            changes=changes,
+            outcome=outcome,
+            detail=detail,
+        )
+    )
+
+
+def audit_now(
+    engine: Engine, caller: Caller | None, action: str, *, outcome: str, detail: str | None = None
+) -> None:
+    """Commits an entry at once, for requests whose own transaction will roll back."""
+    with Session(engine) as session:
+        session.add(_entry(caller, action, outcome=outcome, detail=detail))
+        session.commit()
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """{field: {old, new}} for every field whose value differs; personal data redacted."""
+    changes: dict[str, Any] = {}
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if name in PERSONAL_DATA_FIELDS:
+            changes[name] = {"redacted": True}
+        else:
+            changes[name] = {"old": before, "new": after}
+    return changes
+
+
+def list_audit_events(
+    session: Session, filters: dict[str, Any], cursor: str | None, limit: int
+) -> list[AuditEvent]:
+    statement: Select[Any] = select(AuditEvent)
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name == "from":
+            statement = statement.where(col(AuditEvent.occurred_at) >= value)
+        elif name == "to":
+            statement = statement.where(col(AuditEvent.occurred_at) <= value)
+        else:
+            statement = statement.where(getattr(AuditEvent, name) == value)
+    statement = paginate(statement, col(AuditEvent.id), cursor, limit)
+    return list(session.scalars(statement).all())
+
+
+def history(session: Session, resource: str, record_id: uuid.UUID) -> list[AuditEvent]:
+    statement = (
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.resource) == resource,
+            col(AuditEvent.record_id) == str(record_id),
+            col(AuditEvent.action).in_(("create", "update", "delete")),
+        )
+        .order_by(col(AuditEvent.id))
+    )
+    return list(session.scalars(statement).all())

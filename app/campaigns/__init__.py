@@ -1,0 +1,1 @@
+"""Campaigns: communication campaigns and awareness trainings and meetings."""

@@ -1,0 +1,136 @@
+"""Command line: `python -m app.cli <command>` for clients, the contract and maintenance."""
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from app.access import service as access
+from app.access.schemas import ClientCreate
+from app.db import get_engine
+from app.schemas import Confidentiality, Role
+
+Command = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(function: Command) -> Command:
+        COMMANDS[name] = function
+        return function
+
+    return register
+
+
+@command("create-client")
+def create_client(args: argparse.Namespace) -> int:
+    data = ClientCreate.model_validate(
+        {
+            "name": args.name,
+            "role": args.role,
+            "partner": args.partner,
+            "eventSources": args.event_source or [],
+            "maxConfidentiality": args.max_confidentiality,
+            "expiresAt": args.expires_at,
+        }
+    )
+    with Session(get_engine()) as session:
+        client, key = access.create_client(session, data)
+        session.commit()
+        print(f"client {client.id} ({client.role}, {client.partner or '-'})")
+        print(f"api key (shown once): {key}")
+    return 0
+
+
+@command("list-clients")
+def list_clients(_args: argparse.Namespace) -> int:
+    with Session(get_engine()) as session:
+        for client in access.list_clients(session, None, 10_000):
+            state = "revoked" if client.revoked_at else "active"
+            print(
+                f"{client.id}  {client.role:<11} {client.partner or '-':<9} "
+                f"{client.key_prefix}…  {state:<7} {client.name}"
+            )
+    return 0
+
+
+@command("revoke-client")
+def revoke_client(args: argparse.Namespace) -> int:
+    with Session(get_engine()) as session:
+        client = access.revoke_client(session, uuid.UUID(args.client_id))
+        session.commit()
+        print(f"revoked {client.id} at {client.revoked_at}")
+    return 0
+
+
+@command("export-openapi")
+def export_openapi(args: argparse.Namespace) -> int:
+    from app.main import app
+
+    document = json.dumps(contract(app), indent=2, ensure_ascii=False) + "\n"
+    Path(args.output).write_text(document, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+def contract(app: object) -> dict[str, object]:
+    """The OpenAPI document as the mounted API serves it."""
+    from fastapi import FastAPI
+    from starlette.routing import Mount
+
+    assert isinstance(app, FastAPI)
+    for route in app.routes:
+        if isinstance(route, Mount) and route.path == "/api/v1":
+            api = route.app
+            assert isinstance(api, FastAPI)
+            return api.openapi()
+    raise LookupError("no API mounted at /api/v1")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m app.cli", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-client", help="make a client; prints its key once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--partner")
+    create.add_argument("--event-source", action="append", metavar="URI")
+    create.add_argument(
+        "--max-confidentiality",
+        default=Confidentiality.ZEER_GEHEIM.value,
+        choices=[level.value for level in Confidentiality],
+    )
+    create.add_argument("--expires-at", type=datetime.fromisoformat)
+    commands.add_parser("list-clients", help="list the clients (never their keys)")
+    revoke = commands.add_parser("revoke-client", help="revoke a client's key")
+    revoke.add_argument("client_id")
+    export = commands.add_parser("export-openapi", help="write the contract to a file")
+    export.add_argument("output", nargs="?", default="openapi/openapi.json")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except Exception as error:  # the CLI reports, it does not dump a trace
+        from pydantic import ValidationError
+
+        if isinstance(error, ValidationError):
+            for problem in error.errors():
+                print(
+                    f"error: {'.'.join(map(str, problem['loc']))}: {problem['msg']}",
+                    file=sys.stderr,
+                )
+            return 2
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

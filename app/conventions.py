@@ -1,0 +1,170 @@
+"""ASGI middleware for what every response must carry (SPEC §8): headers, limits, 500s, logs."""
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+from asgi_correlation_id import correlation_id
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import API_VERSION
+from app.problems import PROBLEM_JSON, PayloadTooLarge, UnsupportedMediaType, problem_body
+
+logger = logging.getLogger("app.access")
+error_logger = logging.getLogger("app.errors")
+
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "Referrer-Policy": "no-referrer",
+}
+# The interactive documentation page loads Swagger UI's script and styles from its CDN.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
+    "https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'"
+)
+CONTRACT_PATH = "/api/v1/openapi.json"
+DOCS_PATH = "/api/v1/docs"
+
+
+def current_trace_id() -> str | None:
+    return trace_id_var.get()
+
+
+def current_request_id() -> str | None:
+    return correlation_id.get()
+
+
+class ConventionsMiddleware:
+    """Adds the ADR headers, enforces the body limit and turns crashes into a 500 problem."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        request_headers = Headers(scope=scope)
+        match = _TRACEPARENT.match(request_headers.get("traceparent", ""))
+        token = trace_id_var.set(match.group(1) if match else None)
+        started = time.perf_counter()
+        response_started = False
+        status_code = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal response_started, status_code
+            if message["type"] == "http.response.start":
+                response_started = True
+                status_code = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["API-Version"] = API_VERSION
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if path == DOCS_PATH:
+                    headers["Content-Security-Policy"] = DOCS_CSP
+                headers.setdefault("Cache-Control", "no-store")
+                if path == CONTRACT_PATH:
+                    headers["Access-Control-Allow-Origin"] = "*"
+            await send(message)
+
+        received = 0
+        too_large = f"The request body is larger than {self.max_body_bytes} bytes."
+        declared = request_headers.get("content-length")
+        try:
+            if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+                raise PayloadTooLarge(too_large)
+
+            async def limited_receive() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > self.max_body_bytes:
+                        # Handled as a 413 problem wherever the body is being read.
+                        raise PayloadTooLarge(too_large)
+                return message
+
+            await self.app(scope, limited_receive, send_with_headers)
+        except PayloadTooLarge:
+            if not response_started:
+                await self._problem(
+                    send_with_headers, 413, too_large, path, slug=PayloadTooLarge.slug
+                )
+        except Exception:
+            if not response_started:
+                error_logger.exception("unhandled error")
+                await self._problem(
+                    send_with_headers,
+                    500,
+                    "The service could not handle this request. It has been logged.",
+                    path,
+                    slug="internal-error",
+                )
+            # Otherwise the app's own handler already answered with a 500 problem and logged.
+        finally:
+            trace_id_var.reset(token)
+            route = scope.get("route")
+            logger.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    # The route template, not the raw path: ids and query strings stay out.
+                    "route": getattr(route, "path_format", None) or _generic_path(path),
+                    "status": status_code,
+                    "durationMs": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
+    @staticmethod
+    async def _problem(send: Send, status: int, detail: str, path: str, **kwargs: Any) -> None:
+        body = json.dumps(problem_body(status, detail, path, **kwargs)).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+_UUIDISH = re.compile(r"/[0-9a-fA-F-]{16,}")
+
+
+def _generic_path(path: str) -> str:
+    return _UUIDISH.sub("/{id}", path)
+
+
+def accepts(*media_types: str) -> Callable[[Request], None]:
+    """A route dependency: a body in another media type is 415, before it is parsed."""
+    allowed = frozenset(media_types)
+
+    def dependency(request: Request) -> None:
+        raw = request.headers.get("content-type", "")
+        media_type = raw.split(";", 1)[0].strip().lower()
+        if media_type not in allowed:
+            shown = media_type or "none"
+            raise UnsupportedMediaType(
+                f"Content type `{shown}` is not accepted here; use {', '.join(sorted(allowed))}.",
+                accepted=sorted(allowed),
+            )
+
+    return dependency

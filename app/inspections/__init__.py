@@ -1,0 +1,1 @@
+"""Inspections: integrale controles and other inspections and operations."""

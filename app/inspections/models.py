@@ -1,0 +1,35 @@
+"""The inspections table and its links to the signals that came out of an inspection."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from app.db import JSONType
+from app.records.models import RecordColumns, record_table_args
+
+
+class Inspection(RecordColumns, table=True):
+    __tablename__ = "inspections"
+    __table_args__ = record_table_args("inspections", "occurred_on")
+
+    kind: str = Field(max_length=40, index=True)
+    occurred_on: date = Field(index=True)
+    sector: str | None = Field(default=None, max_length=100)
+    businesses_inspected: int | None = None
+    neighbourhood: str | None = Field(default=None, max_length=100, index=True)
+    partners: list[str] = Field(default_factory=list, sa_type=JSONType)
+    findings: str | None = Field(default=None, sa_type=Text)
+
+
+class InspectionSignal(SQLModel, table=True):
+    __tablename__ = "inspection_signals"
+
+    inspection_id: uuid.UUID = Field(
+        foreign_key="inspections.id", primary_key=True, ondelete="CASCADE"
+    )
+    signal_id: uuid.UUID = Field(
+        foreign_key="signals.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    position: int = 0

@@ -1,0 +1,109 @@
+"""The ASGI app: probes and metrics at the root, the versioned API mounted at /api/v1."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_fastapi_instrumentator import Instrumentator
+from sqlmodel import Session
+
+from app import API_VERSION
+from app.access.dependencies import authenticate
+from app.access.router import router as clients_router
+from app.access.service import ensure_admin_client
+from app.audit.router import router as audit_router
+from app.conventions import ConventionsMiddleware
+from app.db import make_engine
+from app.health import router as health_router
+from app.logging_config import configure_logging
+from app.openapi import build_openapi
+from app.problems import install_problem_handlers
+from app.reference.router import router as reference_router
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """\
+Registratie van de aanpak van ondermijning door gemeente en partners (signalen, bestuurlijke
+rapportages, maatregelen, campagnes, controles) en de voortgang per pijler van het
+uitvoeringsplan.
+
+Resource names are English with Dutch domain terms (*pas toe of leg uit*, see the README).
+Every request needs `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details;
+invalid input is `400` with every problem in `invalidParams`.
+"""
+
+TAGS = [
+    {"name": "Referentiedata", "description": "Plans, pillars, themes, partners, indicators."},
+    {"name": "Clients", "description": "API clients and their keys (admin)."},
+    {"name": "Audit", "description": "The append-only audit log (admin)."},
+]
+
+
+def create_api() -> FastAPI:
+    """The versioned API; everything in it needs an authenticated client (deny by default)."""
+    api = FastAPI(
+        title="Ondermijningsmonitor API",
+        version=API_VERSION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        redirect_slashes=False,
+        dependencies=[Depends(authenticate)],
+    )
+    api.include_router(reference_router)
+    api.include_router(clients_router)
+    api.include_router(audit_router)
+    install_problem_handlers(api)
+
+    def openapi() -> dict[str, Any]:
+        return build_openapi(api, description=DESCRIPTION, tags=TAGS)
+
+    api.openapi = openapi  # type: ignore[method-assign]
+    return api
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        engine = make_engine(settings.database_url)
+        if settings.admin_api_key is not None:
+            with Session(engine) as session:
+                ensure_admin_client(session, settings.admin_api_key.get_secret_value())
+        # Every request (in the mounted API too) finds the engine in `request.state`.
+        yield {"engine": engine, "settings": settings}
+        engine.dispose()
+
+    app = FastAPI(
+        title="Ondermijningsmonitor",
+        version=API_VERSION,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        lifespan=lifespan,
+    )
+    app.include_router(health_router)
+    app.mount("/api/v1", create_api())
+    install_problem_handlers(app)
+    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(
+        app, endpoint="/metrics", include_in_schema=False
+    )
+    # Outermost last: the conventions see every response, CORS included.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+        expose_headers=["API-Version", "ETag", "Location", "Link", "X-Request-ID"],
+    )
+    app.add_middleware(ConventionsMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")
+    return app
+
+
+app = create_app()

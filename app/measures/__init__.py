@@ -1,0 +1,1 @@
+"""Measures: the mayor's closures, warnings and orders subject to penalty."""

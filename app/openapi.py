@@ -1,0 +1,111 @@
+"""The contract: FastAPI's OpenAPI document completed to what the NL API Design Rules ask."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from app import API_VERSION
+from app.problems import PROBLEM_JSON, PROBLEM_TYPE_BASE, Problem
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+_EXAMPLE_DETAILS = {
+    400: "The request has invalid input; see invalidParams.",
+    401: "A valid API key is required.",
+    403: "Role `analyst` may not do this.",
+    404: "No record with this id.",
+    406: "This resource is not available in the requested media type.",
+    409: "The status cannot change from `afgesloten` to `nieuw`.",
+    412: "The record has changed since it was read (version 3 is current).",
+    413: "The request body is larger than 5242880 bytes.",
+    415: "Content type `text/plain` is not accepted here.",
+    428: "An `If-Match` header with the record's ETag is required.",
+    500: "The service could not handle this request. It has been logged.",
+    503: "The database is not reachable.",
+}
+
+
+def problem_response(status: int, description: str | None = None) -> dict[str, Any]:
+    example: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + ("invalid-input" if status == 400 else "example"),
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": _EXAMPLE_DETAILS.get(status, HTTPStatus(status).description),
+        "instance": "/api/v1/signals",
+    }
+    if status == 400:
+        example["invalidParams"] = [
+            {"name": "receivedOn", "code": "required", "reason": "Field required"}
+        ]
+    return {
+        "description": description or HTTPStatus(status).phrase,
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF, "example": example}},
+    }
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """For a route's `responses=`: the problem responses it can give beyond the common ones."""
+    return {status: problem_response(status) for status in statuses}
+
+
+API_VERSION_HEADER = {
+    "description": "The full version of the API that answered (semver).",
+    "schema": {"type": "string", "example": API_VERSION},
+}
+
+
+def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    responses.pop("422", None)
+    has_input = bool(operation.get("parameters")) or "requestBody" in operation
+    if has_input:
+        responses.setdefault("400", problem_response(400))
+    if secured:
+        responses.setdefault("401", problem_response(401))
+        responses.setdefault("403", problem_response(403))
+    responses.setdefault("500", problem_response(500))
+    for status, response in responses.items():
+        if status.startswith(("2", "3")):
+            headers = response.setdefault("headers", {})
+            headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}
+        elif status.startswith(("4", "5")):
+            response["content"] = problem_response(int(status))["content"] | {
+                key: value
+                for key, value in response.get("content", {}).items()
+                if key == PROBLEM_JSON
+            }
+
+
+def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]]) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=API_VERSION,
+        description=description,
+        routes=app.routes,
+        tags=tags,
+        servers=[{"url": "/api/v1", "description": "This deployment, major version 1."}],
+        contact={
+            "name": "Ondermijningsmonitor",
+            "url": "https://github.com/ondermijningsmonitor/ondermijningsmonitor",
+            "email": "ondermijningsmonitor@example.nl",
+        },
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+    )
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(problem_schema.pop("$defs", {}))
+    schemas["Problem"] = problem_schema
+    components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                _complete_operation(operation, secured=bool(operation.get("security")))
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,270 @@
+"""Domain errors and their RFC 9457 problem+json rendering; the one place errors become HTTP."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("app.problems")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "urn:nl:ondermijningsmonitor:problem:"
+
+
+class InvalidParam(BaseModel):
+    """One problem with one input: where it is, a stable code, and what is wrong."""
+
+    name: str = Field(description="The input: a JSON property path, query or header name.")
+    code: str = Field(description="A stable machine-readable code, e.g. `required`, `enum`.")
+    reason: str = Field(description="What is wrong, in words.")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(examples=[f"{PROBLEM_TYPE_BASE}not-found"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No signal with this id."])
+    instance: str = Field(examples=["/api/v1/signals/0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
+    invalidParams: list[InvalidParam] | None = None  # noqa: N815 - contract name
+
+
+class DomainError(Exception):
+    """Raised by services; rendered as problem+json by one handler."""
+
+    status: int = 400
+    slug: str = "bad-request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+        self.extensions = extensions
+
+    @property
+    def title(self) -> str:
+        return HTTPStatus(self.status).phrase
+
+
+class InvalidInput(DomainError):
+    status = 400
+    slug = "invalid-input"
+
+    def __init__(self, invalid_params: list[InvalidParam], detail: str | None = None) -> None:
+        super().__init__(detail or "The request has invalid input; see invalidParams.")
+        self.invalid_params = invalid_params
+
+    @classmethod
+    def one(cls, name: str, code: str, reason: str) -> "InvalidInput":
+        return cls([InvalidParam(name=name, code=code, reason=reason)])
+
+
+class Unauthorized(DomainError):
+    status = 401
+    slug = "unauthorized"
+
+    def __init__(self, detail: str = "A valid API key is required.") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+class Forbidden(DomainError):
+    status = 403
+    slug = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    slug = "not-found"
+
+
+class Conflict(DomainError):
+    status = 409
+    slug = "conflict"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    slug = "precondition-failed"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    slug = "payload-too-large"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    slug = "unsupported-media-type"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    slug = "precondition-required"
+
+
+class ServiceUnavailable(DomainError):
+    status = 503
+    slug = "service-unavailable"
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    instance: str,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    **extensions: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug if slug else "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    body.update({key: value for key, value in extensions.items() if value is not None})
+    return body
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    instance: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **kwargs: Any,
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, detail, instance, **kwargs),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _instance(request: Request) -> str:
+    return request.url.path
+
+
+_PYDANTIC_CODES = {
+    "missing": "required",
+    "extra_forbidden": "unknown-property",
+    "enum": "enum",
+    "literal_error": "enum",
+    "date_from_datetime_parsing": "date",
+    "date_parsing": "date",
+    "date_type": "date",
+    "datetime_parsing": "date-time",
+    "datetime_from_date_parsing": "date-time",
+    "uuid_parsing": "uuid",
+    "uuid_type": "uuid",
+    "string_pattern_mismatch": "pattern",
+    "string_too_long": "max-length",
+    "string_too_short": "min-length",
+    "greater_than_equal": "minimum",
+    "less_than_equal": "maximum",
+    "int_parsing": "integer",
+    "int_type": "integer",
+    "int_from_float": "integer",
+    "json_invalid": "json",
+    "model_attributes_type": "object",
+    "dict_type": "object",
+    "list_type": "array",
+    "string_type": "string",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "too_long": "max-items",
+}
+
+
+def invalid_params_from_errors(errors: Any) -> list[InvalidParam]:
+    """Turns pydantic/FastAPI validation errors into ADR invalidParams, all at once."""
+    params: list[InvalidParam] = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location and location[0] in {"body", "query", "path", "header"}:
+            location = location[1:]
+        # Drop pydantic's union/function-validator tags from the path.
+        location = [part for part in location if not part.startswith(("function-", "tagged"))]
+        name = ".".join(location) or "body"
+        error_type = str(error.get("type", "invalid"))
+        code = _PYDANTIC_CODES.get(error_type, error_type.replace("_", "-"))
+        reason = str(error.get("msg", "Invalid value."))
+        if error_type == "value_error" and reason.startswith("Value error, "):
+            reason = reason.removeprefix("Value error, ")
+            code = "invalid"
+        params.append(InvalidParam(name=name, code=code, reason=reason))
+    return params
+
+
+async def _domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    extensions = dict(exc.extensions)
+    if isinstance(exc, InvalidInput):
+        extensions["invalidParams"] = [param.model_dump() for param in exc.invalid_params]
+    return problem_response(
+        exc.status,
+        exc.detail,
+        _instance(request),
+        slug=exc.slug,
+        title=exc.title,
+        headers=exc.headers,
+        **extensions,
+    )
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    params = invalid_params_from_errors(exc.errors())
+    return problem_response(
+        400,
+        "The request has invalid input; see invalidParams.",
+        _instance(request),
+        slug=InvalidInput.slug,
+        invalidParams=[param.model_dump() for param in params],
+    )
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, DomainError):
+        # FastAPI wraps errors raised while reading the body (such as the size limit).
+        return await _domain_error_handler(request, exc.__cause__)
+    status = exc.status_code
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    if status == 404 and detail == "Not Found":
+        detail = "There is no resource at this path."
+    elif status == 405:
+        detail = f"The method {request.method} is not allowed on this resource."
+    return problem_response(status, detail, _instance(request), headers=exc.headers)
+
+
+async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled error", exc_info=exc)
+    return problem_response(
+        500,
+        "The service could not handle this request. It has been logged.",
+        _instance(request),
+        slug="internal-error",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _unhandled_error_handler)
+    app.add_exception_handler(DomainError, _domain_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)

@@ -1,0 +1,1 @@
+"""Bestuurlijke rapportages: police reports to the mayor that can ground a measure."""

@@ -1,0 +1,35 @@
+"""The bestuurlijke_rapportages table and its links to signals."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from app.db import JSONType
+from app.records.models import RecordColumns, record_table_args
+
+
+class BestuurlijkeRapportage(RecordColumns, table=True):
+    __tablename__ = "bestuurlijke_rapportages"
+    __table_args__ = record_table_args("bestuurlijke_rapportages", "received_on")
+
+    received_on: date = Field(index=True)
+    drug_category: str | None = Field(default=None, max_length=20, index=True)
+    address: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    kvk_number: str | None = Field(default=None, max_length=8)
+    summary: str | None = Field(default=None, sa_type=Text)
+    status: str = Field(default="ontvangen", max_length=20, index=True)
+
+
+class RapportageSignal(SQLModel, table=True):
+    __tablename__ = "rapportage_signals"
+
+    rapportage_id: uuid.UUID = Field(
+        foreign_key="bestuurlijke_rapportages.id", primary_key=True, ondelete="CASCADE"
+    )
+    signal_id: uuid.UUID = Field(
+        foreign_key="signals.id", primary_key=True, index=True, ondelete="CASCADE"
+    )
+    position: int = 0

@@ -1,0 +1,1 @@
+"""What the five record types share: columns, scoping, references, concurrency and idempotency."""

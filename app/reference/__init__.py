@@ -1,0 +1,1 @@
+"""Reference data: plans, pillars, themes, partners, indicators and milestone updates."""

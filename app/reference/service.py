@@ -1,0 +1,95 @@
+"""Reading the reference data."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.problems import InvalidInput, NotFound
+from app.reference.models import Indicator, Partner, Pillar, Plan, Theme
+from app.reference.schemas import IndicatorRead, PillarRead
+
+
+def list_plans(session: Session) -> list[Plan]:
+    return list(session.scalars(select(Plan).order_by(col(Plan.starts_on))).all())
+
+
+def get_plan(session: Session, code: str) -> Plan:
+    plan = session.scalar(select(Plan).where(col(Plan.code) == code))
+    if plan is None:
+        raise NotFound(f"No plan `{code}`.")
+    return plan
+
+
+def plan_for_query(session: Session, code: str | None) -> Plan | None:
+    """A `plan=` query parameter: unknown codes are invalid input, absent means all plans."""
+    if code is None:
+        return None
+    plan = session.scalar(select(Plan).where(col(Plan.code) == code))
+    if plan is None:
+        raise InvalidInput.one("plan", "unknown-plan", f"No plan `{code}`.")
+    return plan
+
+
+def current_plan(session: Session) -> Plan:
+    """The plan that started last: the default where a plan is not named."""
+    plan = session.scalar(select(Plan).order_by(col(Plan.starts_on).desc()).limit(1))
+    if plan is None:
+        raise NotFound("No plan has been registered.")
+    return plan
+
+
+def list_pillars(session: Session, plan_code: str | None) -> list[PillarRead]:
+    plan = plan_for_query(session, plan_code)
+    statement = select(Pillar, col(Plan.code)).join(Plan, col(Plan.id) == col(Pillar.plan_id))
+    if plan is not None:
+        statement = statement.where(col(Pillar.plan_id) == plan.id)
+    statement = statement.order_by(col(Plan.starts_on), col(Pillar.position))
+    return [
+        PillarRead(code=pillar.code, plan=code, title=pillar.title)
+        for pillar, code in session.execute(statement).all()
+    ]
+
+
+def list_themes(session: Session) -> list[Theme]:
+    return list(session.scalars(select(Theme).order_by(col(Theme.code))).all())
+
+
+def list_partners(session: Session) -> list[Partner]:
+    return list(session.scalars(select(Partner).order_by(col(Partner.code))).all())
+
+
+def _indicator_statement() -> Any:
+    return (
+        select(Indicator, col(Plan.code), col(Pillar.code))
+        .join(Plan, col(Plan.id) == col(Indicator.plan_id))
+        .join(Pillar, col(Pillar.id) == col(Indicator.pillar_id))
+    )
+
+
+def list_indicators(session: Session, plan_code: str | None) -> list[IndicatorRead]:
+    plan = plan_for_query(session, plan_code)
+    statement = _indicator_statement()
+    if plan is not None:
+        statement = statement.where(col(Indicator.plan_id) == plan.id)
+    statement = statement.order_by(col(Plan.starts_on), col(Indicator.position))
+    return [
+        IndicatorRead.from_row(row, plan, pillar)
+        for row, plan, pillar in session.execute(statement).all()
+    ]
+
+
+def get_indicator_row(session: Session, code: str, plan_code: str | None) -> Indicator:
+    plan = plan_for_query(session, plan_code) or current_plan(session)
+    indicator = session.scalar(
+        select(Indicator).where(col(Indicator.plan_id) == plan.id, col(Indicator.code) == code)
+    )
+    if indicator is None:
+        raise NotFound(f"No indicator `{code}` in plan `{plan.code}`.")
+    return indicator
+
+
+def get_indicator(session: Session, code: str, plan_code: str | None) -> IndicatorRead:
+    indicator = get_indicator_row(session, code, plan_code)
+    row = session.execute(_indicator_statement().where(col(Indicator.id) == indicator.id)).one()
+    return IndicatorRead.from_row(*row)

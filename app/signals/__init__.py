@@ -1,0 +1,1 @@
+"""Signals: tips and observations that may point to ondermijning."""

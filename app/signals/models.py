@@ -1,0 +1,25 @@
+"""The signals table."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Text
+from sqlmodel import Field
+
+from app.db import JSONType
+from app.records.models import RecordColumns, record_table_args
+
+
+class Signal(RecordColumns, table=True):
+    __tablename__ = "signals"
+    __table_args__ = record_table_args("signals", "received_on")
+
+    channel: str = Field(max_length=40, index=True)
+    received_on: date = Field(index=True)
+    discussed_on: date | None = Field(default=None, index=True)
+    subject_kind: str = Field(default="onbekend", max_length=20, index=True)
+    kvk_number: str | None = Field(default=None, max_length=8)
+    address: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    neighbourhood: str | None = Field(default=None, max_length=100, index=True)
+    description: str | None = Field(default=None, sa_type=Text)
+    status: str = Field(default="nieuw", max_length=20, index=True)
