@@ -1,0 +1,1 @@
+"""Progress per pillar and indicator, statistics and the council's terugblik."""
