@@ -1,10 +1,12 @@
 """The contract: FastAPI's OpenAPI document completed to what the NL API Design Rules ask."""
 
+import re
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
 from app import API_VERSION
 from app.problems import PROBLEM_JSON, PROBLEM_TYPE_BASE, Problem
@@ -56,6 +58,18 @@ API_VERSION_HEADER = {
 }
 
 
+# Bodies the service validates as a whole (to report every problem at once) are read raw;
+# their schemas are registered here so that the contract still describes them.
+_REGISTERED: list[type[BaseModel]] = []
+
+
+def registered_schema(model: type[BaseModel]) -> dict[str, str]:
+    """Registers a request body model and returns a `$ref` to it for `openapi_extra`."""
+    if model not in _REGISTERED:
+        _REGISTERED.append(model)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
 def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     responses.pop("422", None)
@@ -76,6 +90,44 @@ def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
                 for key, value in response.get("content", {}).items()
                 if key == PROBLEM_JSON
             }
+
+
+_PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+def _rename_schemas(schema: dict[str, Any]) -> None:
+    """Generic models get names like `Page_ClientRead_`; ADR wants UpperCamelCase. They are
+    renamed to their title (`ClientReadPage`, see `model_parametrized_name`), refs included."""
+    schemas: dict[str, Any] = schema.get("components", {}).get("schemas", {})
+    renames = {
+        name: body["title"]
+        for name, body in schemas.items()
+        if not _PASCAL_CASE.match(name)
+        and _PASCAL_CASE.match(str(body.get("title", "")))
+        and body["title"] not in schemas
+    }
+    if not renames:
+        return
+    for old, new in renames.items():
+        schemas[new] = schemas.pop(old)
+    refs = {
+        f"#/components/schemas/{old}": f"#/components/schemas/{new}" for old, new in renames.items()
+    }
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref in refs:
+                node["$ref"] = refs[ref]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    components = schema["components"]
+    components["schemas"] = dict(sorted(components["schemas"].items()))
 
 
 def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]]) -> dict[str, Any]:
@@ -102,7 +154,15 @@ def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]])
     problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(problem_schema.pop("$defs", {}))
     schemas["Problem"] = problem_schema
+    for model in _REGISTERED:
+        model_schema = model.model_json_schema(
+            by_alias=True, ref_template="#/components/schemas/{model}"
+        )
+        for name, definition in model_schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas[model.__name__] = model_schema
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
+    _rename_schemas(schema)
     for path_item in schema.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in {"get", "post", "put", "patch", "delete"}:

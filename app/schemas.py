@@ -1,7 +1,7 @@
 """Base classes for the JSON the API speaks: lowerCamelCase, unknown properties refused."""
 
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -25,6 +25,12 @@ class ApiInput(ApiModel):
 
 class Page(ApiModel, Generic[T]):
     """One page of a list; `nextCursor` is null on the last page."""
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        # `ClientReadPage`, not pydantic's `Page[ClientRead]` (`Page_ClientRead_` in the
+        # contract): ADR wants UpperCamelCase schema names.
+        return "".join(getattr(param, "__name__", str(param)) for param in params) + "Page"
 
     items: list[T]
     next_cursor: str | None = Field(

@@ -14,6 +14,11 @@ T = TypeVar("T")
 class Collection(ApiModel, Generic[T]):
     """A complete, small list (reference data is never paged)."""
 
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        # `PlanReadCollection`: ADR wants UpperCamelCase schema names.
+        return "".join(getattr(param, "__name__", str(param)) for param in params) + "Collection"
+
     items: list[T]
 
 
