@@ -35,7 +35,7 @@ def create_client(
     client, key = service.create_client(session, body)
     audit(session, caller, "create", resource="clients", record_id=client.id)
     response.headers["Location"] = f"/api/v1/clients/{client.id}"
-    return ClientCreated.model_validate(client).model_copy(update={"api_key": key})
+    return ClientCreated(**ClientRead.model_validate(client).model_dump(), api_key=key)
 
 
 @router.get("", operation_id="listClients", summary="List the clients")

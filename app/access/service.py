@@ -55,18 +55,23 @@ def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
     if client.expires_at is not None and client.expires_at <= now:
         return None, "expired key"
     if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
-        # Written at most once a minute, so that reads do not all lock the client row.
-        session.execute(
-            update(Client)
-            .where(
-                col(Client.id) == client.id,
-                or_(
-                    col(Client.last_used_at).is_(None),
-                    col(Client.last_used_at) < now - LAST_USED_RESOLUTION,
-                ),
+        # Written at most once a minute, so that reads do not all lock the client row, and in
+        # a short transaction of its own: in the request's transaction it would hold a write
+        # lock for the whole request (SQLite: the whole database), so the failure entry that
+        # `audit_now` commits on another connection for a 403 waited for it until timing out.
+        with Session(session.get_bind()) as touch:
+            touch.execute(
+                update(Client)
+                .where(
+                    col(Client.id) == client.id,
+                    or_(
+                        col(Client.last_used_at).is_(None),
+                        col(Client.last_used_at) < now - LAST_USED_RESOLUTION,
+                    ),
+                )
+                .values(last_used_at=now)
             )
-            .values(last_used_at=now)
-        )
+            touch.commit()
     return caller_of(client), ""
 
 
