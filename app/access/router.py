@@ -17,7 +17,7 @@ from app.schemas import Page
 
 router = APIRouter(prefix="/clients", tags=["Clients"])
 
-ClientId = Annotated[uuid.UUID, Path(description="The client's id.")]
+ClientId = Annotated[uuid.UUID, Path(alias="clientId", description="The client's id.")]
 
 
 @router.post(
@@ -56,7 +56,7 @@ def list_clients(
 
 
 @router.get(
-    "/{client_id}", operation_id="getClient", summary="Get a client", responses=problems(404)
+    "/{clientId}", operation_id="getClient", summary="Get a client", responses=problems(404)
 )
 def get_client(client_id: ClientId, caller: AdminClient, session: SessionDep) -> ClientRead:
     """One client, without its key."""
@@ -64,7 +64,7 @@ def get_client(client_id: ClientId, caller: AdminClient, session: SessionDep) ->
 
 
 @router.delete(
-    "/{client_id}",
+    "/{clientId}",
     operation_id="revokeClient",
     summary="Revoke a client",
     responses=problems(404),
