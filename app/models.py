@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.campaigns.models import Campaign
 from app.inspections.models import Inspection, InspectionSignal
 from app.measures.models import Measure
+from app.progress.models import ProgressRollup
 from app.rapportages.models import BestuurlijkeRapportage, RapportageSignal
 from app.records.models import IdempotencyKey, ReferenceCounter
 from app.reference.models import Indicator, MilestoneUpdate, Partner, Pillar, Plan, Theme
@@ -24,6 +25,7 @@ __all__ = [
     "Partner",
     "Pillar",
     "Plan",
+    "ProgressRollup",
     "RapportageSignal",
     "ReferenceCounter",
     "Signal",

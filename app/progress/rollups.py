@@ -1,8 +1,17 @@
 """Keeps the progress rollups in step with every record write (same transaction)."""
 
+from collections import defaultdict
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col
+
+from app.progress.models import ProgressRollup
+from app.progress.resources import RESOURCES, as_date, rule_condition, rule_matches
+from app.reference.models import Indicator
 
 
 def apply_record_change(
@@ -12,5 +21,70 @@ def apply_record_change(
     (after=None), inside the request's transaction. `resource` is the path name
     (`signals`, `bestuurlijke-rapportages`, `measures`, `campaigns`, `inspections`); the
     dicts hold the record's column values by attribute name (`occurred_on`, `kind`, …)."""
-    # Placeholder until the rollups land (issue 6): no rollup tables exist yet.
-    return None
+    spec = RESOURCES.get(resource)
+    if spec is None:
+        return
+    # FOR SHARE: a concurrent change of a counting rule waits for this write, or this write
+    # waits for it and then applies the new rule; either way no count is lost or doubled.
+    indicators = session.execute(
+        select(col(Indicator.id), col(Indicator.count_filters), col(Indicator.count_field))
+        .where(col(Indicator.kind) == "count", col(Indicator.count_resource) == resource)
+        .order_by(col(Indicator.id))
+        .with_for_update(read=True)
+    ).all()
+    date_attribute = spec.date_fields[spec.default_date_field]
+    for indicator_id, filters, sum_field in indicators:
+        sum_attribute = spec.sum_fields.get(sum_field) if sum_field else None
+        deltas: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+        for sign, values in ((-1, before), (1, after)):
+            if values is None or not rule_matches(spec, filters or {}, values):
+                continue
+            day = as_date(values.get(date_attribute))
+            if day is None:
+                continue
+            amount = int(values.get(sum_attribute) or 0) if sum_attribute else 0
+            deltas[day][0] += sign
+            deltas[day][1] += sign * amount
+        for day, (records, total) in sorted(deltas.items()):
+            if records or total:
+                _add(session, indicator_id, day, records, total)
+
+
+def _add(session: Session, indicator_id: int, day: date, records: int, total: int) -> None:
+    """Adds to one day's rollup atomically (INSERT … ON CONFLICT DO UPDATE), so concurrent
+    writes to the same day each add their own delta."""
+    dialect = session.get_bind().dialect.name
+    insert_function: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = ProgressRollup.__table__  # type: ignore[attr-defined]
+    statement = insert_function(table).values(
+        indicator_id=indicator_id, day=day, records=records, total=total
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.indicator_id, table.c.day],
+        set_={
+            "records": table.c.records + statement.excluded.records,
+            "total": table.c.total + statement.excluded.total,
+        },
+    )
+    session.execute(statement)
+
+
+def rebuild_rollups(session: Session, indicator: Indicator) -> None:
+    """Recounts one indicator's rollups from the records: one INSERT … SELECT … GROUP BY
+    after clearing the old ones. Called when its counting rule is made or changed."""
+    assert indicator.id is not None
+    session.execute(delete(ProgressRollup).where(col(ProgressRollup.indicator_id) == indicator.id))
+    if indicator.kind != "count" or not indicator.count_resource:
+        return
+    spec = RESOURCES[indicator.count_resource]
+    dialect = session.get_bind().dialect.name
+    day = spec.column(spec.date_fields[spec.default_date_field])
+    sum_attribute = spec.sum_fields.get(indicator.count_field) if indicator.count_field else None
+    total = func.coalesce(func.sum(spec.column(sum_attribute)), 0) if sum_attribute else literal(0)
+    source = (
+        select(literal(indicator.id), day, func.count(), total)
+        .where(rule_condition(spec, indicator.count_filters or {}, dialect), day.is_not(None))
+        .group_by(day)
+    )
+    table = ProgressRollup.__table__  # type: ignore[attr-defined]
+    session.execute(insert(table).from_select(["indicator_id", "day", "records", "total"], source))

@@ -1,0 +1,26 @@
+"""Daily rollups per count indicator: what progress reads instead of scanning the records."""
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+
+class ProgressRollup(SQLModel, table=True):
+    """Per indicator and day, the records its counting rule matches and the summed field.
+
+    Kept in step by `apply_record_change` in the same transaction as every record write, and
+    rebuilt from the records when an indicator's counting rule changes."""
+
+    __tablename__ = "progress_rollups"
+
+    indicator_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("indicators.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    day: dt.date = Field(primary_key=True)
+    records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

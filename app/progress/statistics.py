@@ -1,0 +1,126 @@
+"""Counts of records per group (GROUP BY in the database), for any record type and window."""
+
+from typing import Any
+
+from sqlalchemy import Integer, cast, func, literal, select
+from sqlmodel import Session
+
+from app.problems import InvalidInput, InvalidParam
+from app.progress.resources import RESOURCES, ResourceSpec, counted
+from app.progress.schemas import RecordResource, StatisticsReport
+from app.progress.windows import Window
+
+TIME_KEYS = ("month", "quarter", "year")
+MAX_GROUP_KEYS = 5
+
+
+def group_keys(spec: ResourceSpec) -> list[str]:
+    return [*spec.group_fields, *TIME_KEYS]
+
+
+def parse_group_by(spec: ResourceSpec, group_by: str | None) -> list[str]:
+    """`kind,month` → ["kind", "month"]; every unknown key is reported at once."""
+    if not group_by:
+        return []
+    keys = list(dict.fromkeys(key.strip() for key in group_by.split(",")))
+    allowed = group_keys(spec)
+    problems = [
+        InvalidParam(
+            name="groupBy",
+            code="unknown-key",
+            reason=f"`{key}` is not a group of `{spec.name}`; use "
+            + ", ".join(f"`{k}`" for k in allowed)
+            + ".",
+        )
+        for key in keys
+        if key not in allowed
+    ]
+    if len(keys) > MAX_GROUP_KEYS:
+        problems.append(
+            InvalidParam(name="groupBy", code="max-items", reason=f"At most {MAX_GROUP_KEYS} keys.")
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return keys
+
+
+def parse_date_field(spec: ResourceSpec, date_field: str | None) -> str:
+    if date_field is None:
+        return spec.default_date_field
+    if date_field not in spec.date_fields:
+        raise InvalidInput.one(
+            "dateField",
+            "enum",
+            f"`{spec.name}` are dated by "
+            + " or ".join(f"`{name}`" for name in spec.date_fields)
+            + ".",
+        )
+    return date_field
+
+
+def time_expression(key: str, day: Any, dialect: str) -> Any:
+    """The calendar bucket of a date: `2023-04`, `2023-Q2` or 2023."""
+    if dialect == "postgresql":
+        if key == "month":
+            return func.to_char(day, "YYYY-MM")
+        if key == "quarter":
+            return func.to_char(day, 'YYYY-"Q"Q')
+        return cast(func.extract("year", day), Integer)
+    if key == "month":
+        return func.strftime("%Y-%m", day)
+    if key == "quarter":
+        month = cast(func.strftime("%m", day), Integer)
+        return func.strftime("%Y", day) + literal("-Q") + cast((month + 2) / 3, Integer)
+    return cast(func.strftime("%Y", day), Integer)
+
+
+def statistics(
+    session: Session,
+    resource: RecordResource,
+    window: Window,
+    group_by: str | None,
+    date_field: str | None,
+) -> StatisticsReport:
+    spec = RESOURCES[resource.value]
+    keys = parse_group_by(spec, group_by)
+    date_name = parse_date_field(spec, date_field)
+    dialect = session.get_bind().dialect.name
+    day = spec.column(spec.date_fields[date_name])
+    columns = [
+        (
+            time_expression(key, day, dialect)
+            if key in TIME_KEYS
+            else spec.column(spec.group_fields[key])
+        ).label(f"g{position}")
+        for position, key in enumerate(keys)
+    ]
+    sums = "businessesInspected" if resource == RecordResource.INSPECTIONS else None
+    measures = [func.count().label("n")]
+    if sums:
+        measures.append(func.coalesce(func.sum(spec.column(spec.sum_fields[sums])), 0).label("s"))
+    conditions = [counted(spec), day.is_not(None)]
+    if window.starts_on is not None:
+        conditions.append(day >= window.starts_on)
+    if window.ends_on is not None:
+        conditions.append(day <= window.ends_on)
+    statement = select(*columns, *measures).where(*conditions)
+    if columns:
+        statement = statement.group_by(*columns).order_by(*columns)
+    groups: list[dict[str, Any]] = []
+    for row in session.execute(statement).all():
+        group: dict[str, Any] = {key: row[position] for position, key in enumerate(keys)}
+        group["count"] = int(row.n)
+        if sums:
+            group[sums] = int(row.s)
+        if group["count"] or not keys:
+            groups.append(group)
+    return StatisticsReport(
+        resource=resource,
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        date_field=date_name,
+        group_by=keys,
+        groups=groups,
+        total=sum(group["count"] for group in groups),
+        businesses_inspected=sum(group[sums] for group in groups) if sums else None,
+    )

@@ -1,0 +1,1 @@
+"""Reports for the council: the terugblik (look-back) of a council letter, generated in Dutch."""

@@ -1,0 +1,66 @@
+"""HTTP endpoint of the terugblik (HTTP only)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from app.access.dependencies import AnalystClient
+from app.audit.service import audit
+from app.db import SessionDep
+from app.openapi import problems
+from app.progress.media import JSON, MARKDOWN, negotiate
+from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
+from app.reference.service import current_plan, plan_for_query
+from app.reports.schemas import LookBack
+from app.reports.terugblik import look_back, markdown
+
+router = APIRouter(tags=["Voortgang"])
+
+MARKDOWN_EXAMPLE = (
+    "## Terugblik\n\nOver de eerste vier maanden van 2023 zijn de volgende resultaten te "
+    'vermelden:\n\n1. Ten aanzien van de eerste pijler "Het aanpakken van ondermijnende '
+    'criminaliteit":\n   - Er zijn zes nieuwe signalen van ondermijning besproken tijdens het '
+    "casusoverleg.\n"
+)
+
+
+@router.get(
+    "/reports/terugblik",
+    operation_id="getTerugblik",
+    summary="The terugblik of a council letter",
+    response_model=LookBack,
+    responses={
+        200: {"content": {MARKDOWN: {"schema": {"type": "string"}, "example": MARKDOWN_EXAMPLE}}},
+        **problems(406),
+    },
+)
+def get_terugblik(
+    request: Request,
+    caller: AnalystClient,
+    session: SessionDep,
+    plan: PlanQuery = None,
+    starts_on: FromParam = None,
+    ends_on: ToParam = None,
+    period: PeriodParam = None,
+) -> Any:
+    """The look-back section of a council letter over the window, per pillar of the plan: the
+    figures (`{key, value}`) and Dutch sentences in the letter's style, numbers in words —
+    signals discussed in the casusoverleg (dated by `discussedOn`), Meld Misdaad Anoniem tips,
+    integrale controles with the businesses inspected and their sectors, bestuurlijke
+    rapportages per theme with the measures that followed (withdrawn measures left out), other
+    inspections, campaigns per month, and milestone updates with their notes.
+
+    The window defaults to the plan (open ends filled from it); it is not clipped, so records
+    before or after the plan count too. `Accept: text/markdown` gives the text alone. Counts
+    only; no personal data (campaign titles are not used; organisations are)."""
+    media_type = negotiate(request, [JSON, MARKDOWN])
+    chosen = plan_for_query(session, plan) or current_plan(session)
+    window = parse_window(starts_on, ends_on, period)
+    window = type(window)(window.starts_on or chosen.starts_on, window.ends_on or chosen.ends_on)
+    if window.is_empty:
+        window = parse_window(window.starts_on, window.ends_on, None)
+    report = look_back(session, chosen, window)
+    audit(session, caller, "export", resource="reports/terugblik", detail=media_type)
+    if media_type == MARKDOWN:
+        return Response(markdown(report), media_type="text/markdown; charset=utf-8")
+    return report
