@@ -168,3 +168,16 @@ def accepts(*media_types: str) -> Callable[[Request], None]:
             )
 
     return dependency
+
+
+async def json_body(request: Request) -> Any:
+    """The request body as parsed JSON, for bodies the service validates as a whole."""
+    from app.problems import InvalidInput
+
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidInput.one("body", "required", "A JSON body is required.")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidInput.one("body", "json", f"Not valid JSON: {error}.") from error

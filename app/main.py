@@ -15,14 +15,19 @@ from app.access.dependencies import authenticate
 from app.access.router import router as clients_router
 from app.access.service import ensure_admin_client
 from app.audit.router import router as audit_router
+from app.campaigns.router import router as campaigns_router
 from app.conventions import ConventionsMiddleware
 from app.db import make_engine
 from app.health import router as health_router
+from app.inspections.router import router as inspections_router
 from app.logging_config import configure_logging
+from app.measures.router import router as measures_router
 from app.openapi import build_openapi
 from app.problems import install_problem_handlers
+from app.rapportages.router import router as rapportages_router
 from app.reference.router import router as reference_router
 from app.settings import Settings, get_settings
+from app.signals.router import router as signals_router
 
 DESCRIPTION = """\
 Registratie van de aanpak van ondermijning door gemeente en partners (signalen, bestuurlijke
@@ -36,6 +41,11 @@ invalid input is `400` with every problem in `invalidParams`.
 
 TAGS = [
     {"name": "Referentiedata", "description": "Plans, pillars, themes, partners, indicators."},
+    {"name": "Signalen", "description": "Signals: tips and observations."},
+    {"name": "Bestuurlijke rapportages", "description": "Police reports to the mayor."},
+    {"name": "Maatregelen", "description": "The mayor's measures: closures, warnings, orders."},
+    {"name": "Campagnes", "description": "Communication campaigns and awareness sessions."},
+    {"name": "Controles", "description": "Inspections and operations."},
     {"name": "Clients", "description": "API clients and their keys (admin)."},
     {"name": "Audit", "description": "The append-only audit log (admin)."},
 ]
@@ -53,6 +63,11 @@ def create_api() -> FastAPI:
         dependencies=[Depends(authenticate)],
     )
     api.include_router(reference_router)
+    api.include_router(signals_router)
+    api.include_router(rapportages_router)
+    api.include_router(measures_router)
+    api.include_router(campaigns_router)
+    api.include_router(inspections_router)
     api.include_router(clients_router)
     api.include_router(audit_router)
     install_problem_handlers(api)

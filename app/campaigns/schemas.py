@@ -1,0 +1,67 @@
+"""Bodies of the campaigns endpoints."""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.records.fields import FreeText, RecordInput, RecordOutput, RecordQuery, Title
+
+
+class CampaignKind(StrEnum):
+    COMMUNICATIECAMPAGNE = "communicatiecampagne"
+    BEWUSTWORDINGSTRAINING = "bewustwordingstraining"
+    BEWUSTWORDINGSBIJEENKOMST = "bewustwordingsbijeenkomst"
+
+
+class Audience(StrEnum):
+    BURGERS = "burgers"
+    ONDERNEMERS = "ondernemers"
+    AMBTENAREN = "ambtenaren"
+    HANDHAVING = "handhaving"
+    WIJKMANAGERS = "wijkmanagers"
+    WONINGCORPORATIES = "woningcorporaties"
+    OVERIG = "overig"
+
+
+INTERNAL_AUDIENCES = frozenset({"ambtenaren", "handhaving", "wijkmanagers"})
+
+
+class CampaignPillar(StrEnum):
+    P2 = "p2"
+    P3 = "p3"
+
+
+class CampaignInput(RecordInput):
+    kind: CampaignKind
+    title: Title = Field(examples=["Week tegen Mensenhandel"])
+    audiences: list[Audience] = Field(default_factory=list, max_length=7)
+    pillar: CampaignPillar = Field(
+        description="When omitted: `p2` if every audience is internal (ambtenaren, handhaving, "
+        "wijkmanagers), else `p3`.",
+    )
+    starts_on: date = Field(examples=["2023-01-18"])
+    ends_on: date | None = Field(default=None, examples=["2023-01-18"])
+    organisations: list[Title] = Field(
+        default_factory=list, max_length=50, examples=[["Motus", "Trivire", "Woonbron"]]
+    )
+    participants: int | None = Field(default=None, ge=0, le=1_000_000, examples=[40])
+    description: FreeText | None = None
+
+
+class CampaignRead(RecordOutput):
+    kind: CampaignKind
+    title: str
+    audiences: list[Audience]
+    pillar: CampaignPillar
+    starts_on: date
+    ends_on: date | None
+    organisations: list[str]
+    participants: int | None
+    description: str | None
+
+
+class CampaignQuery(RecordQuery):
+    kind: CampaignKind | None = None
+    audience: Audience | None = Field(default=None, description="Has this audience.")
+    pillar: CampaignPillar | None = None

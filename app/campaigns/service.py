@@ -1,0 +1,43 @@
+"""The campaign record type: the pillar default rule and its dates."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.campaigns.models import Campaign
+from app.campaigns.schemas import INTERNAL_AUDIENCES, CampaignInput, CampaignQuery, CampaignRead
+from app.problems import InvalidParam
+from app.records.service import RecordType, on_or_after
+
+
+def default_pillar(document: dict[str, Any]) -> None:
+    """`p2` (weerbare overheid) when every audience is internal, else `p3` (maatschappij)."""
+    if document.get("pillar") is not None:
+        return
+    audiences = document.get("audiences")
+    internal = (
+        isinstance(audiences, list)
+        and bool(audiences)
+        and all(isinstance(a, str) and a in INTERNAL_AUDIENCES for a in audiences)
+    )
+    document["pillar"] = "p2" if internal else "p3"
+
+
+def check_campaign(_session: Session, campaign: Any) -> list[InvalidParam]:
+    return on_or_after("endsOn", campaign.ends_on, campaign.starts_on, "startsOn")
+
+
+CAMPAIGNS = RecordType(
+    resource="campaigns",
+    singular="campaign",
+    label="campaign",
+    model=Campaign,
+    input_schema=CampaignInput,
+    output_schema=CampaignRead,
+    query_schema=CampaignQuery,
+    prefix="CA",
+    date_field="starts_on",
+    derive=default_pillar,
+    check=check_campaign,
+    list_filters={"audience": "audiences"},
+)

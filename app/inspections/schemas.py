@@ -1,0 +1,51 @@
+"""Bodies of the inspections endpoints."""
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.records.fields import FreeText, RecordInput, RecordOutput, RecordQuery, Title
+
+
+class InspectionKind(StrEnum):
+    INTEGRALE_CONTROLE = "integrale-controle"
+    SEKSBRANCHE_CONTROLE = "seksbranche-controle"
+    GARAGEBOX_CONTROLE = "garagebox-controle"
+    BEDRIJFSVERZAMELGEBOUW_CONTROLE = "bedrijfsverzamelgebouw-controle"
+    WIJKGERICHTE_DRUGSACTIE = "wijkgerichte-drugsactie"
+    OVERIG = "overig"
+
+
+class InspectionInput(RecordInput):
+    kind: InspectionKind
+    occurred_on: date = Field(examples=["2023-03-09"])
+    sector: Title | None = Field(default=None, examples=["autobranche"])
+    businesses_inspected: int | None = Field(default=None, ge=0, le=100_000, examples=[6])
+    neighbourhood: Title | None = Field(default=None, examples=["Dordtse Kil"])
+    partners: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Codes of the partners taking part.",
+        examples=[["gemeente", "politie", "ozhz"]],
+    )
+    findings: FreeText | None = None
+    signal_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=100, description="Signals that came out of it."
+    )
+
+
+class InspectionRead(RecordOutput):
+    kind: InspectionKind
+    occurred_on: date
+    sector: str | None
+    businesses_inspected: int | None
+    neighbourhood: str | None
+    partners: list[str]
+    findings: str | None
+    signal_ids: list[uuid.UUID]
+
+
+class InspectionQuery(RecordQuery):
+    kind: InspectionKind | None = None

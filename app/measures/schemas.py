@@ -1,0 +1,77 @@
+"""Bodies of the measures endpoints."""
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.records.fields import (
+    Address,
+    DrugCategory,
+    FreeText,
+    RecordInput,
+    RecordOutput,
+    RecordQuery,
+)
+
+
+class MeasureKind(StrEnum):
+    SLUITING = "sluiting"
+    WAARSCHUWING = "waarschuwing"
+    LAST_ONDER_DWANGSOM = "last-onder-dwangsom"
+    LAST_ONDER_BESTUURSDWANG = "last-onder-bestuursdwang"
+    BIBOB_WEIGERING = "bibob-weigering"
+    BIBOB_INTREKKING = "bibob-intrekking"
+    OVERIG = "overig"
+
+
+class LegalBasis(StrEnum):
+    OPIUMWET_13B = "opiumwet-13b"
+    GEMEENTEWET_174A = "gemeentewet-174a"
+    APV = "apv"
+    WET_BIBOB = "wet-bibob"
+    OVERIG = "overig"
+
+
+class MeasureStatus(StrEnum):
+    VOORNEMEN = "voornemen"
+    OPGELEGD = "opgelegd"
+    IN_BEZWAAR = "in-bezwaar"
+    UITGEVOERD = "uitgevoerd"
+    INGETROKKEN = "ingetrokken"
+
+
+class MeasureInput(RecordInput):
+    kind: MeasureKind
+    legal_basis: LegalBasis | None = None
+    drug_category: DrugCategory | None = None
+    decided_on: date = Field(examples=["2023-03-20"])
+    rapportage_id: uuid.UUID | None = Field(
+        default=None, description="The bestuurlijke rapportage that grounds the measure."
+    )
+    duration_months: int | None = Field(
+        default=None, ge=1, le=120, description="For closures.", examples=[3]
+    )
+    address: Address | None = None
+    description: FreeText | None = None
+    status: MeasureStatus = MeasureStatus.VOORNEMEN
+
+
+class MeasureRead(RecordOutput):
+    kind: MeasureKind
+    legal_basis: LegalBasis | None
+    drug_category: DrugCategory | None
+    decided_on: date
+    rapportage_id: uuid.UUID | None
+    duration_months: int | None
+    address: Address | None
+    description: str | None
+    status: MeasureStatus
+
+
+class MeasureQuery(RecordQuery):
+    kind: MeasureKind | None = None
+    legal_basis: LegalBasis | None = None
+    drug_category: DrugCategory | None = None
+    status: MeasureStatus | None = None

@@ -1,0 +1,52 @@
+"""Bodies of the bestuurlijke-rapportages endpoints."""
+
+import uuid
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.records.fields import (
+    Address,
+    DrugCategory,
+    FreeText,
+    KvkNumber,
+    RecordInput,
+    RecordOutput,
+    RecordQuery,
+)
+
+
+class RapportageStatus(StrEnum):
+    ONTVANGEN = "ontvangen"
+    IN_BEHANDELING = "in-behandeling"
+    AFGEHANDELD = "afgehandeld"
+
+
+class BestuurlijkeRapportageInput(RecordInput):
+    theme: str = Field(max_length=60, examples=["drugs"])  # required here
+    received_on: date = Field(examples=["2023-03-02"])
+    drug_category: DrugCategory | None = None
+    address: Address | None = None
+    kvk_number: KvkNumber | None = Field(default=None, examples=["12345678"])
+    summary: FreeText | None = None
+    signal_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=100, description="Signals this report builds on."
+    )
+    status: RapportageStatus = RapportageStatus.ONTVANGEN
+
+
+class BestuurlijkeRapportageRead(RecordOutput):
+    theme: str
+    received_on: date
+    drug_category: DrugCategory | None
+    address: Address | None
+    kvk_number: str | None
+    summary: str | None
+    signal_ids: list[uuid.UUID]
+    status: RapportageStatus
+
+
+class BestuurlijkeRapportageQuery(RecordQuery):
+    drug_category: DrugCategory | None = None
+    status: RapportageStatus | None = None

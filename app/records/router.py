@@ -1,0 +1,287 @@
+"""The HTTP shape every record resource shares: list, create, read, patch, delete, history.
+
+Each domain's router.py calls `record_router(...)` with its `RecordType`; the handlers are
+HTTP only and leave every rule to app/records/service.py.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
+from pydantic import Field
+
+from app.access.dependencies import CoordinatorClient, RecordClient
+from app.conventions import accepts, json_body
+from app.db import SessionDep
+from app.openapi import problems, registered_schema
+from app.pagination import set_next_link
+from app.problems import PreconditionFailed, PreconditionRequired
+from app.records import service
+from app.records.idempotency import run_once
+from app.records.service import RecordType
+from app.schemas import ApiModel, Page
+
+JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="Makes the POST safe to retry: a repeat with the same key and body gets "
+        "the first response; the same key with another body is 409. Kept 24 hours.",
+    ),
+]
+IfMatchHeader = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=200,
+        description='The record\'s `ETag` as last read, e.g. `"3"`. Required.',
+    ),
+]
+
+
+class HistoryEntry(ApiModel):
+    at: datetime = Field(description="When (UTC).")
+    action: str = Field(examples=["update"])
+    client_name: str | None = Field(examples=["Politie Zuid-Holland Zuid"])
+    partner: str | None = Field(examples=["politie"])
+    changes: dict[str, Any] = Field(
+        description="Per field `{old, new}`; personal-data fields only `{redacted: true}`.",
+        examples=[{"status": {"old": "nieuw", "new": "in-behandeling"}}],
+    )
+
+
+class History(ApiModel):
+    items: list[HistoryEntry]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """Strong comparison (RFC 9110): `*` or the current version's ETag."""
+    if if_match is None:
+        raise PreconditionRequired(
+            "An `If-Match` header with the record's ETag is required, so that no change "
+            "made since you read it is overwritten."
+        )
+    tags = [tag.strip() for tag in if_match.split(",")]
+    if "*" in tags or etag(version) in tags:
+        return
+    raise PreconditionFailed(
+        f"The record has changed since it was read: its ETag is now {etag(version)}.",
+        currentVersion=version,
+    )
+
+
+def record_router(
+    record_type: RecordType,
+    *,
+    tag: str,
+    plural: str,
+    singular: str,
+    example: dict[str, Any],
+) -> APIRouter:
+    """The six operations of one record resource, named `list{plural}`, `create{singular}`…"""
+    Output = record_type.output_schema  # noqa: N806 - a type used in annotations
+    Query_ = record_type.query_schema  # noqa: N806
+    label = record_type.label
+    router = APIRouter(prefix=f"/{record_type.resource}", tags=[tag])
+    RecordId = Annotated[  # noqa: N806
+        uuid.UUID,
+        Path(
+            alias="id",
+            description=f"The {label}'s id.",
+            examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"],
+        ),
+    ]
+    body_schema = registered_schema(record_type.input_schema)
+    merge_schema: dict[str, Any] = {
+        "type": "object",
+        "description": f"A JSON merge patch (RFC 7386) of the {label}: the properties to "
+        "change; `null` removes a value.",
+    }
+
+    @router.get(
+        "",
+        operation_id=f"list{plural}",
+        summary=f"List {record_type.resource.replace('-', ' ')}",
+        response_model=Page[Output],  # type: ignore[valid-type]
+    )
+    def list_records(
+        query: Annotated[Query_, Query()],  # type: ignore[valid-type]
+        caller: RecordClient,
+        session: SessionDep,
+        request: Request,
+        response: Response,
+    ) -> Any:
+        items, next_cursor = service.list_records(session, caller, record_type, query)
+        set_next_link(request, response, next_cursor)
+        return {"items": items, "nextCursor": next_cursor}
+
+    list_records.__doc__ = (
+        f"The {label} records the caller may see, newest first, filtered by every enum field, "
+        f"`theme`, `partner` and `from`/`to` on `{_camel(record_type.date_field)}`. Pages with "
+        "`cursor`; the `Link` header names the next page."
+    )
+
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        operation_id=f"create{singular}",
+        summary=f"Register a {label}",
+        response_model=Output,
+        responses=problems(409, 415),
+        dependencies=[Depends(accepts(JSON))],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {JSON: {"schema": body_schema, "example": example}},
+            }
+        },
+    )
+    def create_record(
+        caller: RecordClient,
+        session: SessionDep,
+        request: Request,
+        response: Response,
+        payload: Annotated[Any, Depends(json_body)],
+        idempotency_key: IdempotencyKeyHeader = None,
+    ) -> Any:
+        def produce() -> tuple[int, dict[str, Any], str | None]:
+            record = service.create_record(session, caller, record_type, payload)
+            body = service.output(session, record_type, record)
+            return 201, body, f"/api/v1/{record_type.resource}/{record.id}"
+
+        settings = request.state.settings
+        stored = run_once(
+            session,
+            caller.client_id,
+            idempotency_key,
+            "POST",
+            request.url.path,
+            payload,
+            timedelta(hours=settings.idempotency_hours),
+            produce,
+        )
+        response.status_code = stored.status_code
+        if stored.location:
+            response.headers["Location"] = stored.location
+        response.headers["ETag"] = etag(stored.body["version"])
+        if stored.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return stored.body
+
+    create_record.__doc__ = (
+        f"Registers a {label}. `partner` is the caller's own; a coordinator or admin may name "
+        "another. `status` defaults to the first state of the workflow, and a later state may "
+        "be named for work registered after the fact. Invalid input is 400 with every problem "
+        "in `invalidParams`."
+    )
+
+    @router.get(
+        "/{id}",
+        operation_id=f"get{singular}",
+        summary=f"Get a {label}",
+        response_model=Output,
+        responses=problems(404),
+    )
+    def get_record(
+        record_id: RecordId, caller: RecordClient, session: SessionDep, response: Response
+    ) -> Any:
+        body = service.read_record(session, caller, record_type, record_id)
+        response.headers["ETag"] = etag(body["version"])
+        return body
+
+    get_record.__doc__ = (
+        f"One {label}, with its `ETag` for a later PATCH. Another partner's record, or one "
+        "above the caller's confidentiality ceiling, is 404."
+    )
+
+    @router.patch(
+        "/{id}",
+        operation_id=f"update{singular}",
+        summary=f"Change a {label}",
+        response_model=Output,
+        responses=problems(404, 409, 412, 415, 428),
+        dependencies=[Depends(accepts(JSON, MERGE_PATCH))],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    MERGE_PATCH: {"schema": merge_schema, "example": {"theme": "drugs"}},
+                    JSON: {"schema": merge_schema, "example": {"theme": "drugs"}},
+                },
+            }
+        },
+    )
+    def update_record(
+        record_id: RecordId,
+        caller: RecordClient,
+        session: SessionDep,
+        response: Response,
+        payload: Annotated[Any, Depends(json_body)],
+        if_match: IfMatchHeader = None,
+    ) -> Any:
+        record = service.get_record(session, caller, record_type, record_id, for_update=True)
+        check_if_match(if_match, record.version)
+        record = service.update_record(session, caller, record_type, record, payload)
+        response.headers["ETag"] = etag(record.version)
+        return service.output(session, record_type, record)
+
+    update_record.__doc__ = (
+        f"Changes a {label} with a JSON merge patch. `If-Match` with the ETag last read is "
+        "required (428 without, 412 when the record changed meanwhile). A status change must "
+        "follow the workflow (409 names the allowed next states)."
+    )
+
+    @router.delete(
+        "/{id}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        operation_id=f"delete{singular}",
+        summary=f"Delete a {label}",
+        responses=problems(404, 412, 428),
+    )
+    def delete_record(
+        record_id: RecordId,
+        caller: CoordinatorClient,
+        session: SessionDep,
+        if_match: IfMatchHeader = None,
+    ) -> Response:
+        record = service.get_record(session, caller, record_type, record_id, for_update=True)
+        check_if_match(if_match, record.version)
+        service.delete_record(session, caller, record_type, record)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    delete_record.__doc__ = (
+        f"Deletes a {label} (coordinator or admin). Its audit entries are kept. `If-Match` "
+        "is required."
+    )
+
+    @router.get(
+        "/{id}/history",
+        operation_id=f"get{singular}History",
+        summary=f"History of a {label}",
+        responses=problems(404),
+    )
+    def get_history(record_id: RecordId, caller: RecordClient, session: SessionDep) -> History:
+        return History.model_validate(
+            {"items": service.history(session, caller, record_type, record_id)}
+        )
+
+    get_history.__doc__ = (
+        f"Every change to the {label}: when, by whom, which fields from what to what "
+        "(personal-data fields only as changed)."
+    )
+    return router
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)

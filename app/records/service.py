@@ -1,0 +1,575 @@
+"""The rules every record type follows: validation, scoping, workflow, versions, audit.
+
+Each record type describes itself with a `RecordType`; the functions here apply the same
+rules to all five, and are used by the record API and the partner-event intake alike, so a
+record looks the same whichever way it came in.
+"""
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col
+
+from app.access.caller import Caller
+from app.audit.service import audit, changed_fields
+from app.db import utcnow
+from app.problems import Conflict, InvalidInput, InvalidParam, NotFound, invalid_params_from_errors
+from app.progress.rollups import apply_record_change
+from app.records.fields import RecordInput, RecordOutput, RecordQuery
+from app.records.models import RecordColumns
+from app.records.references import next_reference
+from app.records.workflow import Workflow
+from app.reference.models import Partner, Theme
+from app.schemas import Confidentiality
+
+READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
+# Query fields that are not column filters.
+_NOT_FILTERS = frozenset({"limit", "cursor", "from_", "to"})
+
+
+@dataclass(frozen=True)
+class LinkList:
+    """A list of links to other records, kept in a link table (e.g. `signalIds`)."""
+
+    name: str  # the API property, e.g. "signalIds"
+    table: type[SQLModel]
+    owner_column: str
+    target_column: str
+    target: type[RecordColumns]
+    target_label: str  # e.g. "signal"
+
+
+@dataclass(frozen=True)
+class LinkField:
+    """A single link held in a column of the record (e.g. `rapportageId`)."""
+
+    name: str
+    column: str
+    target: type[RecordColumns]
+    target_label: str
+
+
+@dataclass(frozen=True)
+class RecordType:
+    resource: str  # path segment and audit resource: "signals"
+    singular: str  # event type segment: "signal"
+    label: str  # in messages: "signal"
+    model: type[RecordColumns]
+    input_schema: type[RecordInput]
+    output_schema: type[RecordOutput]
+    query_schema: type[RecordQuery]
+    prefix: str
+    date_field: str
+    workflow: Workflow | None = None
+    link_lists: tuple[LinkList, ...] = ()
+    link_fields: tuple[LinkField, ...] = ()
+    # Defaults that depend on other fields (the campaign pillar), applied to the document.
+    derive: Callable[[dict[str, Any]], None] | None = None
+    # Rules across fields (`endsOn` ≥ `startsOn`) or against reference data, on the
+    # validated input.
+    check: Callable[[Session, Any], list[InvalidParam]] | None = None
+    # Query filters on list-valued columns, matched with "contains": {query field: column}.
+    list_filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def input_names(self) -> list[str]:
+        """The input's properties by their API (camelCase) names."""
+        return [info.alias or name for name, info in self.input_schema.model_fields.items()]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def readable(caller: Caller, record_type: RecordType) -> Select[Any]:
+    """The only way records are selected: already filtered for what the caller may see."""
+    model = record_type.model
+    return select(model).where(caller.readable(model))
+
+
+def get_record(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    record_id: uuid.UUID,
+    *,
+    for_update: bool = False,
+) -> Any:
+    model = record_type.model
+    statement = readable(caller, record_type).where(col(model.id) == record_id)
+    if for_update:
+        statement = statement.with_for_update()
+    record = session.scalars(statement).first()
+    if record is None:
+        raise NotFound(f"No {record_type.label} with this id.")
+    return record
+
+
+def find_by_external_id(
+    session: Session, partner: str, record_type: RecordType, external_id: str
+) -> Any:
+    """A partner's record by its own id, or None (the caller is the partner itself)."""
+    model = record_type.model
+    return session.scalars(
+        select(model).where(col(model.partner) == partner, col(model.external_id) == external_id)
+    ).first()
+
+
+def list_records(
+    session: Session, caller: Caller, record_type: RecordType, query: RecordQuery
+) -> tuple[list[dict[str, Any]], str | None]:
+    from app.pagination import paginate, split_page
+
+    model = record_type.model
+    statement = readable(caller, record_type)
+    for name, value in query.model_dump(exclude=set(_NOT_FILTERS), exclude_none=True).items():
+        if name in record_type.list_filters:
+            column = getattr(model, record_type.list_filters[name])
+            statement = statement.where(_list_contains(session, column, str(value)))
+        else:
+            statement = statement.where(getattr(model, name) == str(value))
+    date_column = getattr(model, record_type.date_field)
+    if query.from_ is not None:
+        statement = statement.where(date_column >= query.from_)
+    if query.to is not None:
+        statement = statement.where(date_column <= query.to)
+    statement = paginate(statement, col(model.id), query.cursor, query.limit)
+    rows, next_cursor = split_page(list(session.scalars(statement).all()), query.limit, _id)
+    audit(session, caller, "list", resource=record_type.resource, detail=f"{len(rows)} records")
+    links = _load_links(session, record_type, [row.id for row in rows])
+    return [_as_output(record_type, row, links) for row in rows], next_cursor
+
+
+def _id(row: Any) -> uuid.UUID:
+    record_id: uuid.UUID = row.id
+    return record_id
+
+
+def _list_contains(session: Session, column: Any, value: str) -> Any:
+    from sqlalchemy import func, literal, type_coerce
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    if session.get_bind().dialect.name == "postgresql":
+        return type_coerce(column, JSONB).contains([value])
+    each = func.json_each(column).table_valued("value")
+    return literal(value).in_(select(each.c.value))
+
+
+def read_record(
+    session: Session, caller: Caller, record_type: RecordType, record_id: uuid.UUID
+) -> dict[str, Any]:
+    record = get_record(session, caller, record_type, record_id)
+    audit(session, caller, "read", resource=record_type.resource, record_id=record.id)
+    return output(session, record_type, record)
+
+
+def output(session: Session, record_type: RecordType, record: Any) -> dict[str, Any]:
+    """The record's representation (a validated output body, as a JSON-ready dict)."""
+    return _as_output(record_type, record, _load_links(session, record_type, [record.id]))
+
+
+def _columns(record: Any) -> dict[str, Any]:
+    return {column.name: getattr(record, column.name) for column in record.__table__.columns}
+
+
+def _as_output(
+    record_type: RecordType, record: Any, links: dict[str, dict[uuid.UUID, list[uuid.UUID]]]
+) -> dict[str, Any]:
+    values = _columns(record)
+    for link in record_type.link_lists:
+        values[_attribute(record_type.output_schema, link.name)] = links[link.name].get(
+            record.id, []
+        )
+    body: BaseModel = record_type.output_schema.model_validate(values)
+    return body.model_dump(mode="json", by_alias=True)
+
+
+def _attribute(schema: type[BaseModel], api_name: str) -> str:
+    for name, info in schema.model_fields.items():
+        if (info.alias or name) == api_name:
+            return name
+    raise KeyError(api_name)
+
+
+def _load_links(
+    session: Session, record_type: RecordType, ids: Sequence[uuid.UUID]
+) -> dict[str, dict[uuid.UUID, list[uuid.UUID]]]:
+    """Every link of the given records in one query per link table (no N+1)."""
+    result: dict[str, dict[uuid.UUID, list[uuid.UUID]]] = {}
+    for link in record_type.link_lists:
+        result[link.name] = {}
+        if not ids:
+            continue
+        table: Any = link.table.__table__  # type: ignore[attr-defined]
+        owner, target = table.c[link.owner_column], table.c[link.target_column]
+        rows = session.execute(
+            select(owner, target).where(owner.in_(ids)).order_by(owner, table.c.position)
+        ).all()
+        for owner_id, target_id in rows:
+            result[link.name].setdefault(owner_id, []).append(target_id)
+    return result
+
+
+# ---------------------------------------------------------------- validation
+
+
+@dataclass
+class ValidInput:
+    values: dict[str, Any]  # column values by attribute name
+    links: dict[str, list[uuid.UUID]]  # link lists by API name
+    document: dict[str, Any]  # the validated input, JSON-ready, camelCase
+
+
+def validate_document(
+    session: Session, caller: Caller, record_type: RecordType, document: Any
+) -> ValidInput:
+    """Validates a whole input document; every problem is reported at once (400)."""
+    if not isinstance(document, dict):
+        raise InvalidInput.one("body", "object", "The body must be a JSON object.")
+    document = dict(document)
+    if record_type.derive is not None:
+        record_type.derive(document)
+    errors: list[InvalidParam] = []
+    parsed: RecordInput | None = None
+    try:
+        parsed = record_type.input_schema.model_validate(document)
+    except ValidationError as error:
+        errors.extend(invalid_params_from_errors(error.errors()))
+    reported = {param.name for param in errors} | {param.name.split(".")[0] for param in errors}
+
+    theme = document.get("theme")
+    if isinstance(theme, str) and "theme" not in reported and session.get(Theme, theme) is None:
+        errors.append(
+            InvalidParam(name="theme", code="unknown-theme", reason=f"No theme `{theme}`.")
+        )
+    partner = _partner_of(session, caller, document.get("partner"), errors, reported)
+    errors.extend(_check_links(session, caller, record_type, document, reported))
+    if parsed is not None:
+        if record_type.check is not None:
+            errors.extend(record_type.check(session, parsed))
+        if parsed.confidentiality.value not in caller.readable_levels:
+            errors.append(
+                InvalidParam(
+                    name="confidentiality",
+                    code="above-ceiling",
+                    reason="Above the most confidential level this client may see "
+                    f"(`{caller.max_confidentiality.value}`).",
+                )
+            )
+    if errors or parsed is None:
+        raise InvalidInput(errors)
+
+    values: dict[str, Any] = {}
+    link_names = {link.name for link in record_type.link_lists}
+    for name, info in record_type.input_schema.model_fields.items():
+        api_name = info.alias or name
+        if api_name in link_names:
+            continue
+        value = getattr(parsed, name)
+        if isinstance(value, BaseModel):
+            value = value.model_dump(mode="json", by_alias=True, exclude_none=True) or None
+        elif isinstance(value, list):
+            value = [getattr(item, "value", item) for item in value]
+        elif hasattr(value, "value"):
+            value = value.value
+        values[name] = value
+    values["partner"] = partner
+    links = {
+        link.name: list(
+            dict.fromkeys(getattr(parsed, _attribute(record_type.input_schema, link.name)) or [])
+        )
+        for link in record_type.link_lists
+    }
+    dumped = parsed.model_dump(mode="json", by_alias=True)
+    dumped["partner"] = partner
+    return ValidInput(values, links, dumped)
+
+
+def _partner_of(
+    session: Session,
+    caller: Caller,
+    named: Any,
+    errors: list[InvalidParam],
+    reported: set[str],
+) -> str:
+    if "partner" in reported:
+        return caller.partner or ""
+    if named is None or named == caller.partner:
+        if caller.partner is None:
+            errors.append(
+                InvalidParam(
+                    name="partner",
+                    code="required",
+                    reason="This client acts for no partner; name the owning `partner`.",
+                )
+            )
+            return ""
+        return caller.partner
+    if not caller.sees_all_partners:
+        errors.append(
+            InvalidParam(
+                name="partner",
+                code="not-your-partner",
+                reason="A partner client registers records for its own partner only.",
+            )
+        )
+        return caller.partner or ""
+    if not isinstance(named, str) or session.get(Partner, named) is None:
+        errors.append(
+            InvalidParam(name="partner", code="unknown-partner", reason=f"No partner `{named}`.")
+        )
+        return ""
+    return named
+
+
+def _check_links(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    document: dict[str, Any],
+    reported: set[str],
+) -> list[InvalidParam]:
+    """Links must point at records that exist and that the caller may see."""
+    wanted: list[tuple[str, type[RecordColumns], str, uuid.UUID]] = []
+    for link in record_type.link_lists:
+        values = document.get(link.name)
+        if not isinstance(values, list) or len(values) > 100:
+            continue
+        for index, value in enumerate(values):
+            target_id = _uuid(value)
+            if target_id is not None and f"{link.name}.{index}" not in reported:
+                wanted.append((f"{link.name}.{index}", link.target, link.target_label, target_id))
+    for link_field in record_type.link_fields:
+        target_id = _uuid(document.get(link_field.name))
+        if link_field.name not in reported and target_id is not None:
+            wanted.append((link_field.name, link_field.target, link_field.target_label, target_id))
+    errors = []
+    for name, target, label, target_id in wanted:
+        found = session.scalar(
+            select(col(target.id)).where(col(target.id) == target_id, caller.readable(target))
+        )
+        if found is None:
+            errors.append(
+                InvalidParam(
+                    name=name, code="unknown-link", reason=f"No {label} with id {target_id}."
+                )
+            )
+    return errors
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- writing
+
+
+def create_record(session: Session, caller: Caller, record_type: RecordType, document: Any) -> Any:
+    """Validates and stores a new record, with its audit entry and rollups, in the session."""
+    valid = validate_document(session, caller, record_type, document)
+    values = valid.values
+    external_id = values.get("external_id")
+    if external_id is not None and find_by_external_id(
+        session, values["partner"], record_type, external_id
+    ):
+        raise Conflict(
+            f"Partner `{values['partner']}` already has a {record_type.label} with externalId "
+            f"`{external_id}`.",
+        )
+    now = utcnow()
+    record = record_type.model(
+        **values,
+        reference=next_reference(session, record_type.prefix, now.year),
+        created_at=now,
+        updated_at=now,
+        created_by=caller.client_id,
+        version=1,
+    )
+    workflow = record_type.workflow
+    if workflow is not None and getattr(record, "status", None) in workflow.closing:
+        record.closed_at = now
+    session.add(record)
+    _flush(session, record_type)
+    _write_links(session, record_type, record.id, valid.links, replace=False)
+    after = output(session, record_type, record)
+    audit(
+        session,
+        caller,
+        "create",
+        resource=record_type.resource,
+        record_id=record.id,
+        changes=changed_fields({}, _auditable(after)),
+    )
+    apply_record_change(session, record_type.resource, None, _columns(record))
+    return record
+
+
+def update_record(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    record: Any,
+    patch: Any,
+) -> Any:
+    """Applies a JSON merge patch (RFC 7386) through the same validation as a create."""
+    if not isinstance(patch, dict):
+        raise InvalidInput.one("body", "object", "A merge patch must be a JSON object.")
+    before = output(session, record_type, record)
+    errors = [
+        InvalidParam(name=name, code="read-only", reason="Set by the service; cannot be changed.")
+        for name in sorted(READ_ONLY & patch.keys())
+        if patch[name] != before.get(name)
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    patch = {name: value for name, value in patch.items() if name not in READ_ONLY}
+    document = {name: before[name] for name in record_type.input_names if name in before}
+    merged = merge_patch(document, patch)
+    valid = validate_document(session, caller, record_type, merged)
+
+    workflow = record_type.workflow
+    old_status = getattr(record, "status", None)
+    if workflow is not None:
+        workflow.check(str(old_status), valid.values["status"])
+    external_id = valid.values.get("external_id")
+    if (
+        external_id is not None
+        and (external_id, valid.values["partner"]) != (record.external_id, record.partner)
+        and find_by_external_id(session, valid.values["partner"], record_type, external_id)
+    ):
+        raise Conflict(
+            f"externalId `{external_id}` is already used by another {record_type.label}."
+        )
+
+    old_columns = _columns(record)
+    for name, value in valid.values.items():
+        setattr(record, name, value)
+    links_changed = any(
+        valid.links[link.name] != [uuid.UUID(str(v)) for v in before.get(link.name, [])]
+        for link in record_type.link_lists
+    )
+    if _columns(record) == old_columns and not links_changed:
+        return record  # nothing changed: no new version
+    now = utcnow()
+    record.updated_at = now
+    record.version = record.version + 1
+    if workflow is not None and record.status != old_status and record.status in workflow.closing:
+        record.closed_at = now
+    session.add(record)
+    _flush(session, record_type)
+    _write_links(session, record_type, record.id, valid.links, replace=True)
+    after = output(session, record_type, record)
+    audit(
+        session,
+        caller,
+        "update",
+        resource=record_type.resource,
+        record_id=record.id,
+        changes=changed_fields(_auditable(before), _auditable(after)),
+    )
+    apply_record_change(session, record_type.resource, old_columns, _columns(record))
+    return record
+
+
+def delete_record(session: Session, caller: Caller, record_type: RecordType, record: Any) -> None:
+    before = output(session, record_type, record)
+    old_columns = _columns(record)
+    session.delete(record)
+    session.flush()
+    audit(
+        session,
+        caller,
+        "delete",
+        resource=record_type.resource,
+        record_id=record.id,
+        changes=changed_fields(_auditable(before), {}),
+    )
+    apply_record_change(session, record_type.resource, old_columns, None)
+
+
+def _auditable(body: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in body.items() if name not in {"updatedAt", "version"}}
+
+
+def _flush(session: Session, record_type: RecordType) -> None:
+    try:
+        session.flush()
+    except IntegrityError as error:
+        # Two writers raced for the same externalId; the unique constraint decided.
+        raise Conflict(
+            f"A {record_type.label} with this partner and externalId already exists."
+        ) from error
+
+
+def _write_links(
+    session: Session,
+    record_type: RecordType,
+    record_id: uuid.UUID,
+    links: dict[str, list[uuid.UUID]],
+    *,
+    replace: bool,
+) -> None:
+    for link in record_type.link_lists:
+        table: Any = link.table.__table__  # type: ignore[attr-defined]
+        if replace:
+            session.execute(delete(table).where(table.c[link.owner_column] == record_id))
+        rows = [
+            {link.owner_column: record_id, link.target_column: target, "position": position}
+            for position, target in enumerate(links.get(link.name, []))
+        ]
+        if rows:
+            session.execute(insert(table), rows)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = merge_patch(result.get(name), value)
+    return result
+
+
+def history(
+    session: Session, caller: Caller, record_type: RecordType, record_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    from app.audit.service import history as audit_history
+
+    record = get_record(session, caller, record_type, record_id)
+    audit(session, caller, "read-history", resource=record_type.resource, record_id=record.id)
+    return [
+        {
+            "at": entry.occurred_at,
+            "action": entry.action,
+            "clientName": entry.client_name,
+            "partner": entry.partner,
+            "changes": entry.changes or {},
+        }
+        for entry in audit_history(session, record_type.resource, record.id)
+    ]
+
+
+def default_confidentiality() -> str:
+    return Confidentiality.VERTROUWELIJK.value
+
+
+def on_or_after(
+    name: str, later: date | None, earlier: date | None, other: str
+) -> list[InvalidParam]:
+    if later is not None and earlier is not None and later < earlier:
+        return [
+            InvalidParam(name=name, code="date-order", reason=f"Must be on or after `{other}`.")
+        ]
+    return []

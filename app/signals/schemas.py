@@ -1,0 +1,70 @@
+"""Bodies of the signals endpoints."""
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import Field
+
+from app.records.fields import (
+    Address,
+    FreeText,
+    KvkNumber,
+    RecordInput,
+    RecordOutput,
+    RecordQuery,
+    Title,
+)
+
+
+class Channel(StrEnum):
+    CASUSOVERLEG = "casusoverleg"
+    MELD_MISDAAD_ANONIEM = "meld-misdaad-anoniem"
+    PARTNERMELDING = "partnermelding"
+    BURGERMELDING = "burgermelding"
+    EIGEN_WAARNEMING = "eigen-waarneming"
+
+
+class SubjectKind(StrEnum):
+    BEDRIJF = "bedrijf"
+    PAND = "pand"
+    PERSOON = "persoon"
+    ONBEKEND = "onbekend"
+
+
+class SignalStatus(StrEnum):
+    NIEUW = "nieuw"
+    IN_BEHANDELING = "in-behandeling"
+    DOORGEZET = "doorgezet"
+    AFGESLOTEN = "afgesloten"
+
+
+class SignalInput(RecordInput):
+    channel: Channel
+    received_on: date = Field(examples=["2023-02-14"])
+    discussed_on: date | None = Field(
+        default=None, description="Date of the case meeting that discussed it.", examples=[None]
+    )
+    subject_kind: SubjectKind = SubjectKind.ONBEKEND
+    kvk_number: KvkNumber | None = Field(default=None, examples=["12345678"])
+    address: Address | None = None
+    neighbourhood: Title | None = Field(default=None, examples=["Binnenstad"])
+    description: FreeText | None = None
+    status: SignalStatus = SignalStatus.NIEUW
+
+
+class SignalRead(RecordOutput):
+    channel: Channel
+    received_on: date
+    discussed_on: date | None
+    subject_kind: SubjectKind
+    kvk_number: str | None
+    address: Address | None
+    neighbourhood: str | None
+    description: str | None
+    status: SignalStatus
+
+
+class SignalQuery(RecordQuery):
+    channel: Channel | None = None
+    subject_kind: SubjectKind | None = None
+    status: SignalStatus | None = None
