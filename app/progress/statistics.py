@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, literal, select
+from sqlalchemy import Integer, String, cast, func, literal, select, type_coerce
 from sqlmodel import Session
 
 from app.problems import InvalidInput, InvalidParam
@@ -70,7 +70,8 @@ def time_expression(key: str, day: Any, dialect: str) -> Any:
         return func.strftime("%Y-%m", day)
     if key == "quarter":
         month = cast(func.strftime("%m", day), Integer)
-        return func.strftime("%Y", day) + literal("-Q") + cast((month + 2) / 3, Integer)
+        quarter = cast(cast((month + 2) / 3, Integer), String)
+        return type_coerce(func.strftime("%Y", day), String) + literal("-Q") + quarter
     return cast(func.strftime("%Y", day), Integer)
 
 

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session, col
 
+from app.progress.models import ProgressRollup
 from app.progress.resources import RESOURCES
 from app.progress.rollups import apply_record_change, rebuild_rollups
-from app.progress.models import ProgressRollup
 from app.reference.models import Indicator, MilestoneUpdate
 from tests.conftest import clean
 

@@ -1,0 +1,140 @@
+"""GET /statistics/{resource}: GROUP BY in the database, windows, dateField, CSV, 400s, roles."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from tests.conftest import ApiClient, MakeClient
+from tests.progress.conftest import add_record
+
+
+@pytest.fixture
+def inspections(db: Session) -> None:
+    add_record(
+        db,
+        "inspections",
+        kind="integrale-controle",
+        occurred_on=date(2023, 1, 20),
+        businesses_inspected=6,
+        sector="autobranche",
+        neighbourhood="Binnenstad",
+        findings="Vertrouwelijk",
+    )
+    add_record(
+        db,
+        "inspections",
+        kind="integrale-controle",
+        occurred_on=date(2023, 2, 17),
+        businesses_inspected=5,
+        partner="ozhz",
+    )
+    add_record(
+        db,
+        "inspections",
+        kind="seksbranche-controle",
+        occurred_on=date(2023, 4, 1),
+        theme="mensenhandel-prostitutie",
+    )
+    add_record(db, "inspections", kind="integrale-controle", occurred_on=date(2024, 2, 29))
+    db.commit()
+
+
+def test_counts_per_group_with_businesses(inspections: None, make_client: MakeClient) -> None:
+    analyst = make_client("analyst")
+    response = analyst.get(
+        "/api/v1/statistics/inspections?from=2023-01-01&to=2023-04-30&groupBy=kind,month"
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["resource"], body["from"], body["to"]) == (
+        "inspections",
+        "2023-01-01",
+        "2023-04-30",
+    )
+    assert body["groups"] == [
+        {"kind": "integrale-controle", "month": "2023-01", "count": 1, "businessesInspected": 6},
+        {"kind": "integrale-controle", "month": "2023-02", "count": 1, "businessesInspected": 5},
+        {"kind": "seksbranche-controle", "month": "2023-04", "count": 1, "businessesInspected": 0},
+    ]
+    assert (body["total"], body["businessesInspected"]) == (3, 11)
+    assert "Vertrouwelijk" not in response.text
+
+
+def test_without_window_everything_counts(inspections: None, admin: ApiClient) -> None:
+    body = admin.get("/api/v1/statistics/inspections?groupBy=year,quarter").json()
+    assert body["from"] is None
+    assert body["groups"] == [
+        {"year": 2023, "quarter": "2023-Q1", "count": 2, "businessesInspected": 11},
+        {"year": 2023, "quarter": "2023-Q2", "count": 1, "businessesInspected": 0},
+        {"year": 2024, "quarter": "2024-Q1", "count": 1, "businessesInspected": 0},
+    ]
+    total = admin.get("/api/v1/statistics/inspections").json()
+    assert total["groups"] == [{"count": 4, "businessesInspected": 11}]
+    assert total["total"] == 4
+    by_partner = admin.get("/api/v1/statistics/inspections?groupBy=partner,theme,sector").json()
+    assert {"partner": "ozhz", "theme": None, "sector": None, "count": 1} in [
+        {k: v for k, v in g.items() if k != "businessesInspected"} for g in by_partner["groups"]
+    ]
+
+
+def test_signals_by_discussed_on_and_withdrawn_measures(db: Session, admin: ApiClient) -> None:
+    add_record(
+        db,
+        "signals",
+        channel="casusoverleg",
+        received_on=date(2022, 12, 20),
+        discussed_on=date(2023, 1, 10),
+    )
+    add_record(db, "signals", channel="casusoverleg", received_on=date(2023, 1, 5))
+    add_record(db, "measures", kind="sluiting", decided_on=date(2023, 2, 1), status="ingetrokken")
+    add_record(db, "measures", kind="sluiting", decided_on=date(2023, 2, 1), status="opgelegd")
+    db.commit()
+    received = admin.get("/api/v1/statistics/signals?period=2023-01&groupBy=channel").json()
+    assert received["groups"] == [{"channel": "casusoverleg", "count": 1}]
+    assert received["dateField"] == "receivedOn"
+    discussed = admin.get(
+        "/api/v1/statistics/signals?period=2023-01&groupBy=channel&dateField=discussedOn"
+    ).json()
+    assert discussed["groups"] == [{"channel": "casusoverleg", "count": 1}]
+    assert admin.get("/api/v1/statistics/signals?dateField=discussedOn").json()["total"] == 1
+    measures = admin.get("/api/v1/statistics/measures?groupBy=status").json()
+    assert measures["groups"] == [{"status": "opgelegd", "count": 1}]
+    assert measures["businessesInspected"] is None
+
+
+def test_statistics_as_csv(inspections: None, admin: ApiClient) -> None:
+    response = admin.get(
+        "/api/v1/statistics/inspections?groupBy=kind&period=2023", headers={"Accept": "text/csv"}
+    )
+    assert response.status_code == 200
+    assert response.text.splitlines() == [
+        "kind,count,businessesInspected",
+        "integrale-controle,2,11",
+        "seksbranche-controle,1,0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "names"),
+    [
+        ("/api/v1/statistics/inspections?groupBy=kind,description,colour", ["groupBy", "groupBy"]),
+        ("/api/v1/statistics/campaigns?groupBy=neighbourhood", ["groupBy"]),
+        ("/api/v1/statistics/measures?dateField=receivedOn", ["dateField"]),
+        ("/api/v1/statistics/signals?from=2023-02-01&to=2023-01-01", ["to"]),
+        ("/api/v1/statistics/signals?period=vorige-week", ["period"]),
+        ("/api/v1/statistics/clients", ["resource"]),
+    ],
+)
+def test_bad_input_is_400(admin: ApiClient, url: str, names: list[str]) -> None:
+    response = admin.get(url)
+    assert response.status_code == 400
+    assert [p["name"] for p in response.json()["invalidParams"]] == names
+
+
+def test_roles(make_client: MakeClient, http: Any) -> None:
+    assert make_client("partner", "politie").get("/api/v1/statistics/signals").status_code == 403
+    assert make_client("coordinator").get("/api/v1/statistics/signals").status_code == 403
+    assert make_client("analyst").get("/api/v1/statistics/signals").status_code == 200
+    assert http.get("/api/v1/statistics/signals").status_code == 401
