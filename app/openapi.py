@@ -1,5 +1,6 @@
 """The contract: FastAPI's OpenAPI document completed to what the NL API Design Rules ask."""
 
+import contextlib
 import re
 from http import HTTPStatus
 from typing import Any
@@ -92,6 +93,113 @@ def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
             }
 
 
+_FORMAT_EXAMPLES = {
+    "uuid": "0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e",
+    "date": "2024-03-01",
+    "date-time": "2024-03-01T09:30:00Z",
+    "email": "info@example.nl",
+    "uri": "https://example.nl",
+}
+_JSON_MEDIA = re.compile(r"^application/(.+\+)?json$")
+
+
+class NoExample(Exception):
+    """A required field has no example to build one from."""
+
+
+def example_for(
+    node: dict[str, Any], components: dict[str, Any], where: str, missing: list[str]
+) -> Any:
+    """An example value built from the schema's own examples (`Field(examples=...)`), enum
+    values, defaults and well-known formats; nullable fields without one are null. Fields
+    that have none of these are added to `missing` and the example is not made: a plain
+    string or number needs an example from its author."""
+    for key in ("example", "const"):
+        if key in node:
+            return node[key]
+    if node.get("examples"):
+        return node["examples"][0]
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return example_for(components.get("schemas", {}).get(name, {}), components, where, missing)
+    if node.get("enum"):
+        return node["enum"][0]
+    if "default" in node and node["default"] is not None:
+        return node["default"]
+    if "format" in node and node["format"] in _FORMAT_EXAMPLES:
+        return _FORMAT_EXAMPLES[node["format"]]
+    for combinator in ("anyOf", "oneOf"):
+        if combinator in node:
+            branches = [branch for branch in node[combinator] if branch.get("type") != "null"]
+            nullable = len(branches) < len(node[combinator])
+            attempt: list[str] = []
+            for branch in branches:
+                try:
+                    return example_for(branch, components, where, attempt)
+                except NoExample:
+                    continue
+            if nullable:
+                return None
+            missing.extend(attempt)
+            raise NoExample(where)
+    if "allOf" in node:
+        merged: dict[str, Any] = {}
+        for part in node["allOf"]:
+            part_value = example_for(part, components, where, missing)
+            if not isinstance(part_value, dict):
+                return part_value
+            merged.update(part_value)
+        return merged
+    kind = node.get("type")
+    if kind == "object" or "properties" in node:
+        required = set(node.get("required", []))
+        value: dict[str, Any] = {}
+        failed = False
+        for name, prop in node.get("properties", {}).items():
+            reported = len(missing)
+            try:
+                value[name] = example_for(prop, components, f"{where}.{name}", missing)
+            except NoExample:
+                if name in required:
+                    failed = True
+                else:  # an optional field is left out of the example
+                    del missing[reported:]
+        if failed:
+            raise NoExample(where)
+        return value
+    if kind == "array":
+        return [example_for(node.get("items", {}), components, f"{where}[]", missing)]
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    missing.append(where)
+    raise NoExample(where)
+
+
+def _add_examples(schema: dict[str, Any]) -> None:
+    """Gives every JSON request body and JSON success response a media-type example, made
+    from field examples, unless the route gave its own (`openapi_examples`, `responses`)."""
+    components = schema.get("components", {})
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            bodies = [operation.get("requestBody", {})] + [
+                response
+                for status, response in operation.get("responses", {}).items()
+                if status.startswith("2")
+            ]
+            for body in bodies:
+                for media_type, media in body.get("content", {}).items():
+                    if not _JSON_MEDIA.match(media_type) or "example" in media:
+                        continue
+                    if "examples" in media or "schema" not in media:
+                        continue
+                    with contextlib.suppress(NoExample):
+                        media["example"] = example_for(media["schema"], components, "body", [])
+
+
 _PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
@@ -163,6 +271,7 @@ def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]])
         schemas[model.__name__] = model_schema
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
     _rename_schemas(schema)
+    _add_examples(schema)
     for path_item in schema.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in {"get", "post", "put", "patch", "delete"}:

@@ -17,7 +17,14 @@ from app.schemas import Page
 
 router = APIRouter(prefix="/clients", tags=["Clients"])
 
-ClientId = Annotated[uuid.UUID, Path(alias="clientId", description="The client's id.")]
+ClientId = Annotated[
+    uuid.UUID,
+    Path(
+        alias="clientId",
+        description="The client's id.",
+        examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"],
+    ),
+]
 
 
 @router.post(

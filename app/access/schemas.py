@@ -37,18 +37,37 @@ class ClientCreate(ApiInput):
 
 
 class ClientRead(ApiModel):
-    id: uuid.UUID
-    name: str
-    role: Role
-    partner: str | None
-    event_sources: list[str]
-    max_confidentiality: Confidentiality
-    key_prefix: str = Field(description="The first characters of the key, to recognise it.")
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
+    id: uuid.UUID = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
+    name: str = Field(examples=["Politie Zuid-Holland Zuid"])
+    role: Role = Field(examples=["partner"])
+    partner: str | None = Field(
+        description="The partner it acts for; null for roles that see every partner.",
+        examples=["politie"],
+    )
+    event_sources: list[str] = Field(
+        description="CloudEvents `source` URIs this client may post events from.",
+        examples=[["urn:nl:politie:zhz:bvh"]],
+    )
+    max_confidentiality: Confidentiality = Field(
+        description="The most confidential level this client may see.",
+        examples=["zeer-geheim"],
+    )
+    key_prefix: str = Field(
+        description="The first characters of the key, to recognise it.", examples=["omk_y9F7sO"]
+    )
+    created_at: datetime = Field(examples=["2024-03-01T09:30:00Z"])
+    expires_at: datetime | None = Field(examples=["2027-12-31T23:59:59Z"])
+    revoked_at: datetime | None = Field(
+        description="When the key was revoked; null while it is valid.", examples=[None]
+    )
+    last_used_at: datetime | None = Field(
+        description="Last successful use of the key, to the minute.",
+        examples=["2024-03-04T08:15:00Z"],
+    )
 
 
 class ClientCreated(ClientRead):
-    api_key: str = Field(description="The API key. Shown this once; only its hash is stored.")
+    api_key: str = Field(
+        description="The API key. Shown this once; only its hash is stored.",
+        examples=["omk_y9F7sOea0fHEMe8MbHg45HoDlQL0xvD2hf-4aAh3B4Y"],
+    )

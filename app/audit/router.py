@@ -22,13 +22,47 @@ def list_audit(
     session: SessionDep,
     request: Request,
     response: Response,
-    action: Annotated[str | None, Query(max_length=40, examples=["update"])] = None,
-    resource: Annotated[str | None, Query(max_length=60, examples=["signals"])] = None,
-    record_id: Annotated[str | None, Query(alias="recordId", max_length=64)] = None,
-    client_id: Annotated[uuid.UUID | None, Query(alias="clientId")] = None,
-    outcome: Outcome | None = None,
-    from_: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    to: AwareDatetime | None = None,
+    action: Annotated[
+        str | None, Query(max_length=40, description="Only this action.", examples=["update"])
+    ] = None,
+    resource: Annotated[
+        str | None, Query(max_length=60, description="Only this resource.", examples=["signals"])
+    ] = None,
+    record_id: Annotated[
+        str | None,
+        Query(
+            alias="recordId",
+            max_length=64,
+            description="Only entries about this record.",
+            examples=["0190c8a4-2222-7a4e-9bde-5f4a1c2b3d4e"],
+        ),
+    ] = None,
+    client_id: Annotated[
+        uuid.UUID | None,
+        Query(
+            alias="clientId",
+            description="Only entries of this client.",
+            examples=["0190c8a4-1111-7a4e-9bde-5f4a1c2b3d4e"],
+        ),
+    ] = None,
+    outcome: Annotated[
+        Outcome | None, Query(description="Only this outcome.", examples=["denied"])
+    ] = None,
+    from_: Annotated[
+        AwareDatetime | None,
+        Query(
+            alias="from",
+            description="Entries at or after this moment (with offset).",
+            examples=["2024-01-01T00:00:00Z"],
+        ),
+    ] = None,
+    to: Annotated[
+        AwareDatetime | None,
+        Query(
+            description="Entries at or before this moment (with offset).",
+            examples=["2024-12-31T23:59:59Z"],
+        ),
+    ] = None,
     limit: LimitParam = 50,
     cursor: CursorParam = None,
 ) -> Page[AuditEventRead]:

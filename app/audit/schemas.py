@@ -5,6 +5,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import Field
+
 from app.schemas import ApiModel
 
 
@@ -15,17 +17,31 @@ class Outcome(StrEnum):
 
 
 class AuditEventRead(ApiModel):
-    id: uuid.UUID
-    occurred_at: datetime
-    client_id: uuid.UUID | None
-    client_name: str | None
-    role: str | None
-    partner: str | None
-    action: str
-    resource: str | None
-    record_id: str | None
-    changes: dict[str, Any] | None
-    request_id: str | None
-    trace_id: str | None
-    outcome: Outcome
-    detail: str | None
+    """One entry of the append-only audit log (after the Logboek Dataverwerkingen)."""
+
+    id: uuid.UUID = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
+    occurred_at: datetime = Field(examples=["2024-03-01T09:30:00Z"])
+    client_id: uuid.UUID | None = Field(
+        description="Who: the client; null for a failed authentication.",
+        examples=["0190c8a4-1111-7a4e-9bde-5f4a1c2b3d4e"],
+    )
+    client_name: str | None = Field(examples=["Politie Zuid-Holland Zuid"])
+    role: str | None = Field(examples=["partner"])
+    partner: str | None = Field(examples=["politie"])
+    action: str = Field(
+        description="What: create, read, update, delete, export, authenticate, authorize, ….",
+        examples=["update"],
+    )
+    resource: str | None = Field(examples=["signals"])
+    record_id: str | None = Field(examples=["0190c8a4-2222-7a4e-9bde-5f4a1c2b3d4e"])
+    changes: dict[str, Any] | None = Field(
+        description="Per changed field its old and new value; personal data only as redacted.",
+        examples=[{"status": {"old": "nieuw", "new": "in-behandeling"}}],
+    )
+    request_id: str | None = Field(examples=["8fe9a4486f524b0888956579e598579b"])
+    trace_id: str | None = Field(
+        description="The W3C `traceparent` trace id of the request, when it had one.",
+        examples=["4bf92f3577b34da6a3ce929d0e0e4736"],
+    )
+    outcome: Outcome = Field(examples=["success"])
+    detail: str | None = Field(examples=[None])
