@@ -48,6 +48,8 @@ def counted_noun(number: int, singular: str, plural: str) -> str:
 
 
 def capitalise(sentence: str) -> str:
+    if sentence.startswith("één"):
+        return "Eén" + sentence[3:]  # the Taalunie's spelling at the start of a sentence
     return sentence[:1].upper() + sentence[1:]
 
 
@@ -353,9 +355,7 @@ def _rapportages(session: Session, window: Window, text: PillarText) -> None:
             by_kind = measures.get((code, is_followed), {})
             kinds = sorted(by_kind, key=lambda k: kind_order.index(k) if k in kind_order else 99)
             for kind in kinds:
-                categories = sorted(
-                    by_kind[kind], key=lambda item: (item[0] is None, item[0] or "")
-                )
+                categories = sorted(by_kind[kind], key=_category_order)
                 for category, amount in categories:
                     key = f"{MEASURE_KEYS.get(kind, kind)}-{suffix}"
                     if category:
@@ -390,8 +390,9 @@ def _rapportages(session: Session, window: Window, text: PillarText) -> None:
             text.sentences.extend(s.replace("Als gevolg hiervan ", "Er ", 1) for s in sentences)
 
 
-def _category_order(item: tuple[str | None, int]) -> tuple[bool, str]:
-    return item[0] is None, item[0] or ""
+def _category_order(item: tuple[str | None, int]) -> tuple[int, bool, str]:
+    """Most first, as the letter does: `vier (softdrugs) en twee (harddrugs)`."""
+    return -item[1], item[0] is None, item[0] or ""
 
 
 def _campaigns(session: Session, window: Window, texts: dict[str, PillarText]) -> None:

@@ -1,0 +1,171 @@
+"""Acceptance: the letter's January to April 2023 results, posted through the public API, give
+back every figure of the letter's terugblik, and the progress the issue names."""
+
+from typing import Any
+
+import pytest
+
+from app.reports.demo import LETTER_MILESTONE_UPDATES, LETTER_RECORDS, resolve_links
+from tests.conftest import ApiClient, MakeClient
+
+WINDOW = "from=2023-01-01&to=2023-04-30"
+
+LETTER_FIGURES = {
+    "p1": {
+        "signalen-casusoverleg": 6,
+        "meldingen-meld-misdaad-anoniem": 24,
+        "integrale-controles": 3,
+        "integrale-controles-bedrijven": 18,
+        "integrale-controles-sector-autobranche": 1,
+        "rapportages-drugs": 10,
+        "sluitingen-drugs-softdrugs": 4,
+        "sluitingen-drugs-harddrugs": 2,
+        "waarschuwingen-drugs-softdrugs": 4,
+        "lasten-onder-dwangsom-drugs-zonder-rapportage": 3,
+        "rapportages-mensenhandel-prostitutie": 4,
+        "sluitingen-mensenhandel-prostitutie": 1,
+        "waarschuwingen-mensenhandel-prostitutie": 1,
+        "lasten-onder-dwangsom-mensenhandel-prostitutie": 2,
+        "inspecties-seksbranche-controle": 4,
+    },
+    "p2": {"bewustwordingstraining-2023-03": 1, "p2-apv-ondermijningsproof": "gestart"},
+    "p3": {"bewustwordingsbijeenkomst-2023-01": 1},
+}
+
+LETTER_SENTENCES = {
+    "p1": [
+        "Er zijn zes nieuwe signalen van ondermijning besproken tijdens het casusoverleg.",
+        "Er zijn vierentwintig ondermijning gerelateerde meldingen binnengekomen via "
+        "Meld Misdaad Anoniem.",
+        "Er hebben drie integrale controledagen plaatsgevonden waarbij achttien bedrijven zijn "
+        "gecontroleerd.",
+        "Eén van de drie controledagen was gericht op de autobranche.",
+        "Er zijn tien bestuurlijke rapportages ontvangen met betrekking tot drugs. Als gevolg "
+        "hiervan zijn vier (softdrugs) en twee (harddrugs) panden gesloten en vier (softdrugs) "
+        "waarschuwingen gegeven.",
+        "Er is drie keer een last onder dwangsom opgelegd met betrekking tot drugs.",
+        "Er zijn vier bestuurlijke rapportages ontvangen met betrekking tot mensenhandel en "
+        "prostitutie. Als gevolg hiervan is één pand gesloten, één waarschuwing gegeven en zijn "
+        "twee lasten onder dwangsom opgelegd.",
+        "Er zijn vier controles in de seksbranche uitgevoerd.",
+    ],
+    "p2": [
+        "In maart is er één bewustwordingstraining verzorgd voor ambtenaren.",
+        'In februari is "APV ondermijningsproof gemaakt" gestart. Het RIEC heeft op basis van '
+        "de handreiking regionaal model APV geïnventariseerd welke stappen wij kunnen nemen om "
+        "onze APV nog meer ondermijningsproof te maken. Deze inventarisatie is input voor een "
+        "mogelijk aan de raad voor te stellen actualisatie van onze APV.",
+    ],
+    "p3": [
+        "In januari is er samen met Motus, Trivire en Woonbron één bewustwordingsbijeenkomst "
+        "verzorgd voor woningcorporaties.",
+    ],
+}
+
+PERSONAL_DATA = ["sigaretten", "Anonieme melding", "Bestuurlijke rapportage over drugs"]
+
+
+def post_letter(coordinator: ApiClient) -> None:
+    """Posts every record and milestone update of the letter, as partners' systems would."""
+    rapportage_ids: dict[str, str] = {}
+    for resource, body in LETTER_RECORDS:
+        response = coordinator.post(f"/api/v1/{resource}", json=resolve_links(body, rapportage_ids))
+        assert response.status_code == 201, (resource, body, response.text)
+        if resource == "bestuurlijke-rapportages":
+            rapportage_ids[body["externalId"]] = response.json()["id"]
+    for code, body in LETTER_MILESTONE_UPDATES:
+        response = coordinator.post(f"/api/v1/indicators/{code}/updates", json=body)
+        assert response.status_code == 201, response.text
+
+
+def figures(pillar: dict[str, Any]) -> dict[str, Any]:
+    return {figure["key"]: figure["value"] for figure in pillar["figures"]}
+
+
+@pytest.fixture
+def letter(make_client: MakeClient) -> ApiClient:
+    post_letter(make_client("coordinator"))
+    return make_client("analyst")
+
+
+def test_terugblik_reproduces_the_letter(letter: ApiClient) -> None:
+    response = letter.get(f"/api/v1/reports/terugblik?{WINDOW}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["from"], body["to"]) == ("2023-01-01", "2023-04-30")
+    assert body["introduction"] == (
+        "Over de eerste vier maanden van 2023 zijn de volgende resultaten te vermelden:"
+    )
+    pillars = {pillar["code"]: pillar for pillar in body["pillars"]}
+    assert list(pillars) == ["p1", "p2", "p3"]
+    for code, expected in LETTER_FIGURES.items():
+        assert figures(pillars[code]) == expected, code
+        assert pillars[code]["sentences"] == LETTER_SENTENCES[code], code
+    for text in PERSONAL_DATA:
+        assert text not in response.text
+
+
+def test_progress_for_the_letter_window(letter: ApiClient) -> None:
+    body = letter.get(f"/api/v1/progress?{WINDOW}").json()
+    by_code = {i["code"]: i for p in body["pillars"] for i in p["indicators"]}
+    controles = by_code["p1-integrale-controles"]
+    assert controles["actual"] == 3
+    assert controles["expected"] == pytest.approx(10 * 120 / 365)
+    assert by_code["p1-controles-seksbranche"]["actual"] == 4
+    assert by_code["p2-bewustwordingstrainingen"]["actual"] == 0
+    assert by_code["p2-apv-ondermijningsproof"]["status"] == "gestart"
+    assert by_code["p3-communicatiecampagnes"]["actual"] == 0
+
+
+def test_terugblik_as_markdown(letter: ApiClient) -> None:
+    response = letter.get(
+        f"/api/v1/reports/terugblik?{WINDOW}", headers={"Accept": "text/markdown"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/markdown")
+    text = response.text
+    assert text.startswith("## Terugblik\n\nOver de eerste vier maanden van 2023")
+    assert (
+        '1. Ten aanzien van de eerste pijler "Het aanpakken van ondermijnende criminaliteit":\n'
+        "   - Er zijn zes nieuwe signalen van ondermijning besproken tijdens het casusoverleg.\n"
+    ) in text
+    assert '3. Ten aanzien van de derde pijler "Het versterken van de maatschappelijke' in text
+
+
+def test_singular_and_an_empty_window(letter: ApiClient) -> None:
+    body = letter.get("/api/v1/reports/terugblik?period=2023-03").json()
+    assert body["introduction"] == "Over maart 2023 zijn de volgende resultaten te vermelden:"
+    sentences = body["pillars"][0]["sentences"]
+    assert "Er is één nieuw signaal van ondermijning besproken tijdens het casusoverleg." not in (
+        sentences
+    )
+    assert "Er zijn twee nieuwe signalen van ondermijning besproken tijdens het casusoverleg." in (
+        sentences
+    )
+    assert "Er heeft één integrale controledag plaatsgevonden waarbij zeven bedrijven zijn " in (
+        " ".join(sentences)
+    )
+    assert "Er is één controle in de seksbranche uitgevoerd." in sentences
+    quarter = letter.get("/api/v1/reports/terugblik?period=2023-Q1").json()
+    assert quarter["introduction"].startswith("Over het eerste kwartaal van 2023")
+    empty = letter.get("/api/v1/reports/terugblik?period=2024-06").json()
+    assert all(p["sentences"] == [] for p in empty["pillars"])
+    assert figures(empty["pillars"][0])["signalen-casusoverleg"] == 0
+    markdown = letter.get(
+        "/api/v1/reports/terugblik?period=2024-06", headers={"Accept": "text/markdown"}
+    ).text
+    assert "Er zijn over deze periode geen resultaten te vermelden." in markdown
+
+
+def test_terugblik_input_and_roles(make_client: MakeClient) -> None:
+    analyst = make_client("analyst")
+    bad = analyst.get("/api/v1/reports/terugblik?from=2023-05-01&to=2023-01-01")
+    assert bad.status_code == 400
+    assert bad.json()["invalidParams"][0]["name"] == "to"
+    assert analyst.get("/api/v1/reports/terugblik?period=2023-Q9").status_code == 400
+    assert analyst.get("/api/v1/reports/terugblik?plan=nope").status_code == 400
+    assert (
+        analyst.get("/api/v1/reports/terugblik", headers={"Accept": "text/csv"}).status_code == 406
+    )
+    partner = make_client("partner", "politie")
+    assert partner.get("/api/v1/reports/terugblik").status_code == 403
