@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint openapi migrate clean
+.PHONY: run test lint contract openapi migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ lint: $(VENV)/.dev
 	DATABASE_URL=sqlite:///./data/alembic-check.db $(BIN)/alembic upgrade head
 	DATABASE_URL=sqlite:///./data/alembic-check.db $(BIN)/alembic check
 	$(BIN)/hadolint Dockerfile
+
+contract: $(VENV)/.dev
+	scripts/contract-check
 
 openapi: $(VENV)/.runtime
 	$(BIN)/python -m app.cli export-openapi openapi/openapi.json
