@@ -18,10 +18,10 @@ from app.progress.schemas import (
     MilestoneUpdateCreate,
     MilestoneUpdateRead,
     ProgressReport,
-    RecordResource,
     SeriesReport,
     StatisticsReport,
 )
+from app.progress.statistics import record_resource
 from app.progress.statistics import statistics as count_statistics
 from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
 from app.reference.schemas import IndicatorRead
@@ -141,11 +141,19 @@ def get_indicator_series(
     operation_id="getStatistics",
     summary="Counts of records per group",
     response_model=StatisticsReport,
-    responses={200: {"content": _csv_content(STATISTICS_CSV_EXAMPLE)}, **problems(406)},
+    responses={200: {"content": _csv_content(STATISTICS_CSV_EXAMPLE)}, **problems(404, 406)},
 )
 def get_statistics(
     request: Request,
-    resource: Annotated[RecordResource, Path(description="The record type.")],
+    resource: Annotated[
+        str,
+        Path(
+            max_length=40,
+            description="The record type: `signals`, `bestuurlijke-rapportages`, `measures`, "
+            "`campaigns` or `inspections`; another is `404`.",
+            examples=["inspections"],
+        ),
+    ],
     caller: AnalystClient,
     session: SessionDep,
     starts_on: FromParam = None,
@@ -180,16 +188,17 @@ def get_statistics(
     partner's records (aggregates only; no personal data and no record is shown). Served as
     CSV with `Accept: text/csv`."""
     media_type = negotiate(request, [JSON, CSV])
+    record_type = record_resource(resource)
     report = count_statistics(
-        session, resource, parse_window(starts_on, ends_on, period), group_by, date_field
+        session, record_type, parse_window(starts_on, ends_on, period), group_by, date_field
     )
-    audit(session, caller, "export", resource=f"statistics/{resource.value}", detail=media_type)
+    audit(session, caller, "export", resource=f"statistics/{resource}", detail=media_type)
     if media_type != CSV:
         return report
     columns = [*report.group_by, "count"]
     if report.businesses_inspected is not None:
         columns.append("businessesInspected")
-    return csv_response(columns, report.groups, f"statistiek-{resource.value}.csv")
+    return csv_response(columns, report.groups, f"statistiek-{resource}.csv")
 
 
 @router.post(

@@ -5,13 +5,24 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, func, literal, select, type_coerce
 from sqlmodel import Session
 
-from app.problems import InvalidInput, InvalidParam
+from app.problems import InvalidInput, InvalidParam, NotFound
 from app.progress.resources import RESOURCES, ResourceSpec, counted
 from app.progress.schemas import RecordResource, StatisticsReport
 from app.progress.windows import Window
 
 TIME_KEYS = ("month", "quarter", "year")
 MAX_GROUP_KEYS = 5
+
+
+def record_resource(name: str) -> RecordResource:
+    try:
+        return RecordResource(name)
+    except ValueError:
+        raise NotFound(
+            f"There are no statistics of `{name}`; use one of "
+            + ", ".join(f"`{r.value}`" for r in RecordResource)
+            + "."
+        ) from None
 
 
 def group_keys(spec: ResourceSpec) -> list[str]:

@@ -124,13 +124,18 @@ def test_statistics_as_csv(inspections: None, admin: ApiClient) -> None:
         ("/api/v1/statistics/measures?dateField=receivedOn", ["dateField"]),
         ("/api/v1/statistics/signals?from=2023-02-01&to=2023-01-01", ["to"]),
         ("/api/v1/statistics/signals?period=vorige-week", ["period"]),
-        ("/api/v1/statistics/clients", ["resource"]),
     ],
 )
 def test_bad_input_is_400(admin: ApiClient, url: str, names: list[str]) -> None:
     response = admin.get(url)
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalidParams"]] == names
+
+
+def test_unknown_resource_is_404(admin: ApiClient) -> None:
+    response = admin.get("/api/v1/statistics/clients")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_roles(make_client: MakeClient, http: Any) -> None:
