@@ -24,6 +24,7 @@ from app.logging_config import configure_logging
 from app.measures.router import router as measures_router
 from app.openapi import build_openapi
 from app.problems import install_problem_handlers
+from app.progress.router import router as progress_router
 from app.rapportages.router import router as rapportages_router
 from app.reference.router import router as reference_router
 from app.settings import Settings, get_settings
@@ -46,6 +47,7 @@ TAGS = [
     {"name": "Maatregelen", "description": "The mayor's measures: closures, warnings, orders."},
     {"name": "Campagnes", "description": "Communication campaigns and awareness sessions."},
     {"name": "Controles", "description": "Inspections and operations."},
+    {"name": "Voortgang", "description": "Progress per pillar, statistics and the terugblik."},
     {"name": "Clients", "description": "API clients and their keys (admin)."},
     {"name": "Audit", "description": "The append-only audit log (admin)."},
 ]
@@ -68,6 +70,7 @@ def create_api() -> FastAPI:
     api.include_router(measures_router)
     api.include_router(campaigns_router)
     api.include_router(inspections_router)
+    api.include_router(progress_router)
     api.include_router(clients_router)
     api.include_router(audit_router)
     install_problem_handlers(api)
