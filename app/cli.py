@@ -78,6 +78,22 @@ def export_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("purge-expired")
+def purge_expired(args: argparse.Namespace) -> int:
+    from app.records.retention import purge_expired as purge
+    from app.settings import get_settings
+
+    years = args.years if args.years is not None else get_settings().retention_years
+    with Session(get_engine()) as session:
+        counts = purge(session, years, dry_run=args.dry_run)
+        if not args.dry_run:
+            session.commit()
+    verb = "would blank" if args.dry_run else "blanked"
+    for resource, count in counts.items():
+        print(f"{verb} personal data of {count} {resource} (closed over {years} years ago)")
+    return 0
+
+
 def contract(app: object) -> dict[str, object]:
     """The OpenAPI document as the mounted API serves it."""
     from fastapi import FastAPI
@@ -109,6 +125,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("list-clients", help="list the clients (never their keys)")
     revoke = commands.add_parser("revoke-client", help="revoke a client's key")
     revoke.add_argument("client_id")
+    purge = commands.add_parser(
+        "purge-expired", help="blank personal data of records closed longer than the retention"
+    )
+    purge.add_argument("--years", type=int, help="retention in years (default RETENTION_YEARS)")
+    purge.add_argument("--dry-run", action="store_true", help="only count")
     export = commands.add_parser("export-openapi", help="write the contract to a file")
     export.add_argument("output", nargs="?", default="openapi/openapi.json")
     return root

@@ -51,12 +51,12 @@ class CampaignInput(RecordInput):
 
 class CampaignRead(RecordOutput):
     kind: CampaignKind
-    title: str
+    title: str = Field(examples=["Week tegen Mensenhandel"])
     audiences: list[Audience]
     pillar: CampaignPillar
     starts_on: date
     ends_on: date | None
-    organisations: list[str]
+    organisations: list[str] = Field(examples=[["Motus", "Trivire"]])
     participants: int | None
     description: str | None
 

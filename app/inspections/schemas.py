@@ -42,7 +42,7 @@ class InspectionRead(RecordOutput):
     sector: str | None
     businesses_inspected: int | None
     neighbourhood: str | None
-    partners: list[str]
+    partners: list[str] = Field(examples=[["gemeente", "politie", "ozhz"]])
     findings: str | None
     signal_ids: list[uuid.UUID]
 

@@ -37,7 +37,7 @@ class BestuurlijkeRapportageInput(RecordInput):
 
 
 class BestuurlijkeRapportageRead(RecordOutput):
-    theme: str
+    theme: str = Field(examples=["drugs"])
     received_on: date
     drug_category: DrugCategory | None
     address: Address | None

@@ -108,14 +108,24 @@ class RecordOutput(ApiModel):
 class RecordQuery(ApiInput):
     """Query parameters every list takes; each resource adds its enum filters."""
 
-    limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="Page size, at most 200.")
+    limit: int = Field(
+        default=50, ge=1, le=MAX_LIMIT, description="Page size, at most 200.", examples=[50]
+    )
     cursor: str | None = Field(
-        default=None, max_length=100, description="The `nextCursor` of the previous page."
+        default=None,
+        max_length=100,
+        description="The `nextCursor` of the previous page.",
+        examples=["AZLIpFjzek6b3l9KHCs9Tg"],
     )
     partner: str | None = Field(default=None, max_length=40, examples=["politie"])
     theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
     confidentiality: Confidentiality | None = None
     from_: date | None = Field(
-        default=None, alias="from", description="On or after this date (inclusive)."
+        default=None,
+        alias="from",
+        description="On or after this date (inclusive).",
+        examples=["2023-01-01"],
     )
-    to: date | None = Field(default=None, description="On or before this date (inclusive).")
+    to: date | None = Field(
+        default=None, description="On or before this date (inclusive).", examples=["2023-04-30"]
+    )

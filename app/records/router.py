@@ -33,6 +33,7 @@ IdempotencyKeyHeader = Annotated[
         max_length=200,
         description="Makes the POST safe to retry: a repeat with the same key and body gets "
         "the first response; the same key with another body is 409. Kept 24 hours.",
+        examples=["5f0c2a8e-3b1d-4c6e-9f7a-1d2e3c4b5a69"],
     ),
 ]
 IfMatchHeader = Annotated[
@@ -41,6 +42,7 @@ IfMatchHeader = Annotated[
         alias="If-Match",
         max_length=200,
         description='The record\'s `ETag` as last read, e.g. `"3"`. Required.',
+        examples=['"3"'],
     ),
 ]
 

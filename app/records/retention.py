@@ -1,0 +1,73 @@
+"""AVG retention: blanking the personal data of records closed longer ago than allowed.
+
+Counts, progress and statistics are unchanged by it: only personal-data fields are
+blanked, never the fields that are counted or grouped on."""
+
+from datetime import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, func, insert, select, update
+from sqlmodel import Session, col
+
+from app.audit.models import AuditEvent
+from app.db import new_id, utcnow
+from app.records.registry import RECORD_TYPES
+from app.records.service import RecordType
+
+# Per resource, the columns that hold personal data (SPEC §4).
+PERSONAL_DATA: dict[str, tuple[str, ...]] = {
+    "signals": ("kvk_number", "address", "description"),
+    "bestuurlijke-rapportages": ("kvk_number", "address", "summary"),
+    "measures": ("address", "description"),
+    "campaigns": ("description",),
+    "inspections": ("findings",),
+}
+
+
+def _expired(record_type: RecordType, cutoff: datetime) -> Any:
+    """Closed before the cutoff: by its closing status, or, for records without a
+    workflow, by the last date the record speaks of."""
+    model: Any = record_type.model
+    if record_type.workflow is not None:
+        return and_(col(model.closed_at).is_not(None), col(model.closed_at) < cutoff)
+    last_day = getattr(model, record_type.date_field)
+    if hasattr(model, "ends_on"):
+        last_day = func.coalesce(model.ends_on, last_day)
+    return last_day < cutoff.date()
+
+
+def purge_expired(
+    session: Session, retention_years: int, *, now: datetime | None = None, dry_run: bool = False
+) -> dict[str, int]:
+    """Blanks personal data of expired records; returns how many per resource."""
+    now = now or utcnow()
+    cutoff = now - relativedelta(years=retention_years)
+    purged: dict[str, int] = {}
+    for record_type in RECORD_TYPES:
+        model: Any = record_type.model
+        condition = and_(col(model.purged_at).is_(None), _expired(record_type, cutoff))
+        ids = list(session.scalars(select(col(model.id)).where(condition)))
+        purged[record_type.resource] = len(ids)
+        if dry_run or not ids:
+            continue
+        blank = dict.fromkeys(PERSONAL_DATA[record_type.resource])
+        session.execute(update(model).where(col(model.id).in_(ids)).values(**blank, purged_at=now))
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "id": new_id(),
+                    "occurred_at": now,
+                    "client_name": "system: purge-expired",
+                    "action": "purge",
+                    "resource": record_type.resource,
+                    "record_id": str(record_id),
+                    "changes": {field: {"redacted": True} for field in blank},
+                    "outcome": "success",
+                    "detail": f"personal data blanked after {retention_years} years",
+                }
+                for record_id in ids
+            ],
+        )
+    return purged
