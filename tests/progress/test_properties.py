@@ -1,0 +1,250 @@
+"""Property-based: over random records, changes and windows (leap years and windows partly
+outside the plan included), progress and statistics equal a plain Python recount, and the
+rollups kept by the write hook equal a rebuild from the records."""
+
+import calendar
+from collections import Counter
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+from sqlmodel import Session, col
+
+from app.campaigns.models import Campaign
+from app.inspections.models import Inspection
+from app.measures.models import Measure
+from app.progress.models import ProgressRollup
+from app.progress.rollups import rebuild_rollups
+from app.progress.schemas import RecordResource
+from app.progress.service import progress
+from app.progress.statistics import statistics
+from app.progress.windows import Window
+from app.reference.models import Indicator
+from tests.progress.conftest import add_record, change_record, columns, remove_record
+
+PLAN = (date(2023, 1, 1), date(2024, 12, 31))
+DAYS = st.dates(min_value=date(2022, 7, 1), max_value=date(2025, 6, 30))
+INSPECTION_KINDS = ["integrale-controle", "seksbranche-controle", "wijkgerichte-drugsactie"]
+AUDIENCES = ["burgers", "handhaving", "wijkmanagers", "ambtenaren"]
+PROFILE = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+inspection = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(INSPECTION_KINDS),
+        "occurred_on": DAYS,
+        "businesses_inspected": st.none() | st.integers(0, 30),
+        "partner": st.sampled_from(["politie", "gemeente", "ozhz"]),
+        "theme": st.none() | st.sampled_from(["drugs", "vastgoed"]),
+    }
+)
+measure = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["sluiting", "waarschuwing"]),
+        "decided_on": DAYS,
+        "status": st.sampled_from(["voornemen", "opgelegd", "ingetrokken"]),
+    }
+)
+campaign = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["bewustwordingstraining", "communicatiecampagne"]),
+        "starts_on": DAYS,
+        "audiences": st.lists(st.sampled_from(AUDIENCES), max_size=3, unique=True),
+        "pillar": st.sampled_from(["p2", "p3"]),
+    }
+)
+
+
+@st.composite
+def windows(draw: Any) -> Window:
+    start = draw(st.dates(min_value=date(2022, 1, 1), max_value=date(2025, 12, 31)))
+    length = draw(st.integers(0, 800))
+    return Window(start, start + timedelta(days=length))
+
+
+@st.composite
+def histories(draw: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | None, bool]]:
+    """(resource, values, later change or None, deleted) per record."""
+    records = []
+    for resource, strategy in (
+        ("inspections", inspection),
+        ("measures", measure),
+        ("campaigns", campaign),
+    ):
+        for values in draw(st.lists(strategy, max_size=8)):
+            change = draw(st.none() | strategy)
+            records.append((resource, values, change, draw(st.booleans())))
+    return records
+
+
+def _reset(session: Session) -> None:
+    session.rollback()
+    for model in (ProgressRollup, Inspection, Measure, Campaign):
+        session.execute(delete(model))
+    session.commit()
+
+
+def _write(session: Session, history: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Writes the history through the hook; returns what is left, as column values."""
+    left = []
+    for resource, values, change, deleted in history:
+        record = add_record(session, resource, **values)
+        if change is not None:
+            change_record(session, resource, record, **change)
+        if deleted:
+            remove_record(session, resource, record)
+        else:
+            left.append((resource, columns(record)))
+    session.commit()
+    return left
+
+
+DATE_ATTRIBUTE = {"inspections": "occurred_on", "measures": "decided_on", "campaigns": "starts_on"}
+
+
+def _recount(indicator: Indicator, left: list[tuple[str, dict[str, Any]]], window: Window) -> int:
+    total = 0
+    for resource, values in left:
+        if resource != indicator.count_resource:
+            continue
+        if resource == "measures" and values["status"] == "ingetrokken":
+            continue
+        day = values[DATE_ATTRIBUTE[resource]]
+        assert window.starts_on is not None
+        assert window.ends_on is not None
+        if not window.starts_on <= day <= window.ends_on:
+            continue
+        matches = True
+        for name, wanted in (indicator.count_filters or {}).items():
+            value = values[name]
+            hit = any(v in wanted for v in value) if isinstance(value, list) else value in wanted
+            matches = matches and hit
+        if matches:
+            total += (values["businesses_inspected"] or 0) if indicator.count_field else 1
+    return total
+
+
+def _expected_by_days(value: int, per: str, window: Window) -> Fraction:
+    """The pro-rating recounted day by day: each day is 1/365 (or 1/366) of a year."""
+    assert window.starts_on is not None
+    assert window.ends_on is not None
+    days = [
+        window.starts_on + timedelta(days=offset)
+        for offset in range((window.ends_on - window.starts_on).days + 1)
+    ]
+    if per == "plan":
+        return Fraction(value * len(days), (PLAN[1] - PLAN[0]).days + 1)
+    return sum(
+        (Fraction(value, 366 if calendar.isleap(day.year) else 365) for day in days), Fraction(0)
+    )
+
+
+@PROFILE
+@given(history=histories(), window=windows())
+def test_progress_equals_a_recount(db: Session, history: list[Any], window: Window) -> None:
+    _reset(db)
+    # Sum businesses instead of counting, for one indicator, to cover count_field.
+    summed = db.scalar(select(Indicator).where(col(Indicator.code) == "p1-drugsacties"))
+    assert summed is not None
+    summed.count_field = "businessesInspected"
+    db.add(summed)
+    db.commit()
+    left = _write(db, history)
+    in_plan = window.starts_on <= PLAN[1] and window.ends_on >= PLAN[0]  # type: ignore[operator]
+    if not in_plan:
+        return
+    report = progress(db, "2023-2024", window)
+    clipped = window.clip(*PLAN)
+    assert (report.starts_on, report.ends_on) == (clipped.starts_on, clipped.ends_on)
+    indicators = {i.code: i for i in db.scalars(select(Indicator)).all()}
+    seen = 0
+    for pillar in report.pillars:
+        for entry in pillar.indicators:
+            row = indicators[entry.code]
+            if row.kind != "count":
+                continue
+            seen += 1
+            assert entry.actual == _recount(row, left, clipped), entry.code
+            if row.target_value is None:
+                assert entry.expected is None
+                continue
+            expected = _expected_by_days(row.target_value, row.target_per or "", clipped)
+            assert entry.expected == pytest.approx(float(expected), rel=1e-12)
+    assert seen == 6
+
+
+@PROFILE
+@given(history=histories())
+def test_rollups_equal_a_rebuild(db: Session, history: list[Any]) -> None:
+    _reset(db)
+    _write(db, history)
+
+    def snapshot() -> set[tuple[Any, ...]]:
+        rows = db.execute(select(ProgressRollup)).scalars().all()
+        return {(r.indicator_id, r.day, r.records, r.total) for r in rows if r.records or r.total}
+
+    kept = snapshot()
+    for indicator in db.scalars(select(Indicator).where(col(Indicator.kind) == "count")):
+        rebuild_rollups(db, indicator)
+    db.flush()
+    assert snapshot() == kept
+    db.rollback()
+
+
+GROUPS = st.lists(
+    st.sampled_from(["kind", "partner", "theme", "month", "quarter", "year"]),
+    max_size=3,
+    unique=True,
+)
+
+
+@PROFILE
+@given(
+    history=histories(),
+    window=st.none() | windows(),
+    group_by=GROUPS,
+)
+def test_statistics_equal_a_recount(
+    db: Session, history: list[Any], window: Window | None, group_by: list[str]
+) -> None:
+    _reset(db)
+    left = _write(db, history)
+    report = statistics(
+        db, RecordResource.INSPECTIONS, window or Window(None, None), ",".join(group_by), None
+    )
+    counts: Counter[tuple[Any, ...]] = Counter()
+    businesses: Counter[tuple[Any, ...]] = Counter()
+    for resource, values in left:
+        if resource != "inspections":
+            continue
+        day = values["occurred_on"]
+        if window is not None and not (window.starts_on <= day <= window.ends_on):  # type: ignore[operator]
+            continue
+        keys = {
+            "kind": values["kind"],
+            "partner": values["partner"],
+            "theme": values["theme"],
+            "month": f"{day.year}-{day.month:02d}",
+            "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+            "year": day.year,
+        }
+        group = tuple(keys[key] for key in group_by)
+        counts[group] += 1
+        businesses[group] += values["businesses_inspected"] or 0
+    got = {
+        tuple(g[key] for key in group_by): (g["count"], g["businessesInspected"])
+        for g in report.groups
+    }
+    if not group_by:
+        assert report.groups == [{"count": counts[()], "businessesInspected": businesses[()]}]
+        return
+    assert got == {group: (counts[group], businesses[group]) for group in counts}
+    assert report.total == sum(counts.values())
+    assert report.businesses_inspected == sum(businesses.values())
