@@ -94,6 +94,19 @@ def purge_expired(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("seed-demo")
+def seed_demo(_args: argparse.Namespace) -> int:
+    """Loads the council letter's January-April 2023 results through the record service, the
+    API's own code path; records already loaded (same externalId) are left alone."""
+    from app.reports.seed import seed_letter_results
+
+    with Session(get_engine()) as session:
+        created, skipped = seed_letter_results(session)
+        session.commit()
+    print(f"seed-demo: {created} added, {skipped} already there")
+    return 0
+
+
 def contract(app: object) -> dict[str, object]:
     """The OpenAPI document as the mounted API serves it."""
     from fastapi import FastAPI
@@ -130,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--years", type=int, help="retention in years (default RETENTION_YEARS)")
     purge.add_argument("--dry-run", action="store_true", help="only count")
+    commands.add_parser(
+        "seed-demo", help="load the council letter's Jan-Apr 2023 results (idempotent)"
+    )
     export = commands.add_parser("export-openapi", help="write the contract to a file")
     export.add_argument("output", nargs="?", default="openapi/openapi.json")
     return root
