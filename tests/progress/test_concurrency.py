@@ -1,0 +1,57 @@
+"""Concurrent writes to the same day each add their own count (PostgreSQL)."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session, col
+
+from app.progress.models import ProgressRollup
+from app.progress.rollups import rebuild_rollups
+from app.reference.models import Indicator
+from tests.conftest import is_postgres
+from tests.progress.conftest import add_record
+
+pytestmark = pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL's concurrency")
+
+WRITERS = 8
+WRITES = 10
+
+
+def _write(engine: Engine, writer: int) -> None:
+    for _ in range(WRITES):
+        with Session(engine) as session:
+            add_record(
+                session,
+                "inspections",
+                kind="integrale-controle",
+                occurred_on=date(2023, 3, 1),
+                businesses_inspected=writer,
+            )
+            session.commit()
+
+
+def test_concurrent_writes_and_a_rule_change_lose_nothing(engine: Engine, db: Session) -> None:
+    indicator = db.scalar(select(Indicator).where(col(Indicator.code) == "p1-integrale-controles"))
+    assert indicator is not None
+
+    def rebuild() -> None:
+        with Session(engine) as session:
+            row = session.get(Indicator, indicator.id, with_for_update=True)
+            assert row is not None
+            rebuild_rollups(session, row)
+            session.commit()
+
+    with ThreadPoolExecutor(max_workers=WRITERS + 1) as pool:
+        futures = [pool.submit(_write, engine, writer) for writer in range(WRITERS)]
+        futures += [pool.submit(rebuild) for _ in range(3)]
+        for future in futures:
+            future.result()
+    records, total = db.execute(
+        select(func.sum(ProgressRollup.records), func.sum(ProgressRollup.total)).where(
+            col(ProgressRollup.indicator_id) == indicator.id
+        )
+    ).one()
+    assert records == WRITERS * WRITES
+    assert total == 0  # the rule counts records; `total` is only summed for a sum field
