@@ -200,6 +200,65 @@ def _add_examples(schema: dict[str, Any]) -> None:
                         media["example"] = example_for(media["schema"], components, "body", [])
 
 
+_PATH_PARAMETER = re.compile(r"\{([^}]+)\}")
+
+
+def _add_links(schema: dict[str, Any]) -> None:
+    """OpenAPI links from each create (`POST /things` answering 201 with an `id`) to the
+    operations on that resource (`/things/{id}`, `/things/{id}/history`, …), passing the
+    new `id` and, where the target asks `If-Match`, the `ETag`: clients and the contract
+    fuzzer (schemathesis' stateful phase) can follow a record from create to delete."""
+    paths: dict[str, Any] = schema.get("paths", {})
+    for collection, item in paths.items():
+        create = item.get("post", {})
+        created = create.get("responses", {}).get("201")
+        if not created or "{" in collection.rsplit("/", 1)[-1]:
+            continue
+        body = created.get("content", {}).get("application/json", {}).get("schema", {})
+        if "$ref" in body:
+            body = schema["components"]["schemas"].get(body["$ref"].rsplit("/", 1)[-1], {})
+        properties = body.get("properties", {})
+        links: dict[str, Any] = {}
+        for path, target_item in paths.items():
+            if not path.startswith(collection + "/{"):
+                continue
+            parameter = _PATH_PARAMETER.match(path[len(collection) + 1 :])
+            if (
+                parameter is None
+                or len(_PATH_PARAMETER.findall(path))
+                != len(_PATH_PARAMETER.findall(collection)) + 1
+            ):
+                continue
+            # `{code}` takes the new body's `code`; any other name (`{id}`, `{clientId}`) its `id`.
+            source = parameter.group(1) if parameter.group(1) in properties else "id"
+            if source not in properties:
+                continue
+            for method, target in target_item.items():
+                if method not in {"get", "put", "post", "patch", "delete"}:
+                    continue
+                if "operationId" not in target:
+                    continue
+                values = {parameter.group(1): f"$response.body#/{source}"}
+                values.update(
+                    {
+                        f"path.{name}": f"$request.path.{name}"
+                        for name in _PATH_PARAMETER.findall(collection)
+                    }
+                )
+                if any(
+                    p.get("in") == "header" and p.get("name", "").lower() == "if-match"
+                    for p in target.get("parameters", [])
+                ):
+                    values["header.If-Match"] = "$response.header.ETag"
+                links[target["operationId"]] = {
+                    "operationId": target["operationId"],
+                    "parameters": values,
+                    "description": f"Follow with `{target['operationId']}` on what was just made.",
+                }
+        if links:
+            created["links"] = links
+
+
 _PASCAL_CASE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
@@ -272,6 +331,7 @@ def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]])
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
     _rename_schemas(schema)
     _add_examples(schema)
+    _add_links(schema)
     for path_item in schema.get("paths", {}).values():
         for method, operation in path_item.items():
             if method in {"get", "post", "put", "patch", "delete"}:

@@ -221,3 +221,23 @@ def _has_example(parameter: dict[str, Any], contract: dict[str, Any]) -> bool:
         return True
     branches = schema.get("anyOf", []) + schema.get("oneOf", []) + [schema]
     return any(resolve(branch, contract).get("enum") for branch in branches)
+
+
+def test_creates_link_to_the_operations_on_what_they_made(contract: dict[str, Any]) -> None:
+    """Links let clients and the fuzzer's stateful phase follow a resource from create on."""
+    problems = []
+    for name, method, path, operation in operations(contract):
+        created = operation.get("responses", {}).get("201")
+        if method != "post" or not created:
+            continue
+        targets = {
+            op["operationId"]
+            for _, _, other, op in operations(contract)
+            if other.startswith(path + "/{") and other.count("{") == path.count("{") + 1
+        }
+        missing = targets - set(created.get("links", {}))
+        if missing:
+            problems.append(f"{name}: response 201 has no links to {sorted(missing)}")
+    links = contract["paths"]["/clients"]["post"]["responses"]["201"]["links"]
+    assert links["getClient"]["parameters"] == {"clientId": "$response.body#/id"}
+    assert not problems, report(problems)
