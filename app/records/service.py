@@ -396,19 +396,7 @@ def create_record(session: Session, caller: Caller, record_type: RecordType, doc
     workflow = record_type.workflow
     if workflow is not None and getattr(record, "status", None) in workflow.closing:
         record.closed_at = now
-    session.add(record)
-    _flush(session, record_type)
-    _write_links(session, record_type, record.id, valid.links, replace=False)
-    after = output(session, record_type, record)
-    audit(
-        session,
-        caller,
-        "create",
-        resource=record_type.resource,
-        record_id=record.id,
-        changes=changed_fields({}, _auditable(after)),
-    )
-    apply_record_change(session, record_type.resource, None, _columns(record))
+    _save(session, caller, record_type, record, valid.links, before=None, old_columns=None)
     return record
 
 
@@ -463,20 +451,34 @@ def update_record(
     record.version = record.version + 1
     if workflow is not None and record.status != old_status and record.status in workflow.closing:
         record.closed_at = now
+    _save(session, caller, record_type, record, valid.links, before=before, old_columns=old_columns)
+    return record
+
+
+def _save(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    record: Any,
+    links: dict[str, list[uuid.UUID]],
+    *,
+    before: dict[str, Any] | None,
+    old_columns: dict[str, Any] | None,
+) -> None:
+    """Writes a new (before=None) or changed record with its links, audit entry and rollups."""
     session.add(record)
     _flush(session, record_type)
-    _write_links(session, record_type, record.id, valid.links, replace=True)
+    _write_links(session, record_type, record.id, links, replace=before is not None)
     after = output(session, record_type, record)
     audit(
         session,
         caller,
-        "update",
+        "create" if before is None else "update",
         resource=record_type.resource,
         record_id=record.id,
-        changes=changed_fields(_auditable(before), _auditable(after)),
+        changes=changed_fields(_auditable(before or {}), _auditable(after)),
     )
     apply_record_change(session, record_type.resource, old_columns, _columns(record))
-    return record
 
 
 def delete_record(session: Session, caller: Caller, record_type: RecordType, record: Any) -> None:
