@@ -68,6 +68,19 @@ def revoke_client(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("sweep-pending-events")
+def sweep_pending_events(_args: argparse.Namespace) -> int:
+    from app.events.service import sweep_pending_events as sweep
+    from app.settings import get_settings
+
+    days = get_settings().pending_event_days
+    with Session(get_engine()) as session:
+        count = sweep(session, days)
+        session.commit()
+    print(f"rejected {count} pending events older than {days} days")
+    return 0
+
+
 @command("export-openapi")
 def export_openapi(args: argparse.Namespace) -> int:
     from app.main import app
@@ -145,6 +158,10 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--dry-run", action="store_true", help="only count")
     commands.add_parser(
         "seed-demo", help="load the council letter's Jan-Apr 2023 results (idempotent)"
+    )
+    commands.add_parser(
+        "sweep-pending-events",
+        help="reject pending events older than PENDING_EVENT_DAYS (run daily, e.g. from cron)",
     )
     export = commands.add_parser("export-openapi", help="write the contract to a file")
     export.add_argument("output", nargs="?", default="openapi/openapi.json")

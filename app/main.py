@@ -18,6 +18,8 @@ from app.audit.router import router as audit_router
 from app.campaigns.router import router as campaigns_router
 from app.conventions import ConventionsMiddleware
 from app.db import make_engine
+from app.events.router import router as events_router
+from app.events.service import sweep_pending_events_at_start
 from app.health import router as health_router
 from app.inspections.router import router as inspections_router
 from app.logging_config import configure_logging
@@ -48,6 +50,7 @@ TAGS = [
     {"name": "Campagnes", "description": "Communication campaigns and awareness sessions."},
     {"name": "Controles", "description": "Inspections and operations."},
     {"name": "Voortgang", "description": "Progress per pillar, statistics and the terugblik."},
+    {"name": "Gebeurtenissen", "description": "Partner events (CloudEvents) and their inbox."},
     {"name": "Clients", "description": "API clients and their keys (admin)."},
     {"name": "Audit", "description": "The append-only audit log (admin)."},
 ]
@@ -71,6 +74,7 @@ def create_api() -> FastAPI:
     api.include_router(campaigns_router)
     api.include_router(inspections_router)
     api.include_router(progress_router)
+    api.include_router(events_router)
     api.include_router(clients_router)
     api.include_router(audit_router)
     install_problem_handlers(api)
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.admin_api_key is not None:
             with Session(engine) as session:
                 ensure_admin_client(session, settings.admin_api_key.get_secret_value())
+        sweep_pending_events_at_start(engine, settings.pending_event_days)
         # Every request (in the mounted API too) finds the engine in `request.state`.
         yield {"engine": engine, "settings": settings}
         engine.dispose()

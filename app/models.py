@@ -3,6 +3,7 @@
 from app.access.models import Client
 from app.audit.models import AuditEvent
 from app.campaigns.models import Campaign
+from app.events.models import InboxEvent
 from app.inspections.models import Inspection, InspectionSignal
 from app.measures.models import Measure
 from app.progress.models import ProgressRollup
@@ -17,6 +18,7 @@ __all__ = [
     "Campaign",
     "Client",
     "IdempotencyKey",
+    "InboxEvent",
     "Indicator",
     "Inspection",
     "InspectionSignal",

@@ -1,0 +1,1 @@
+"""Partner events: CloudEvents intake, exactly once, with an inbox of every event."""

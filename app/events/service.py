@@ -1,0 +1,695 @@
+"""Partner events: the CloudEvents envelope, exactly-once intake, and applying them to records.
+
+An event is checked against CloudEvents 1.0 (by the CloudEvents SDK) and the NL GOV profile,
+claimed in the inbox by its `(source, id)` with INSERT … ON CONFLICT DO NOTHING, and then
+applied through the record service (`create_record`, `update_record`), each event in a
+savepoint of its own: a bad event rolls back only itself and is kept as `rejected`.
+"""
+
+import hashlib
+import logging
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from cloudevents.core.exceptions import (
+    CloudEventValidationError,
+    CustomExtensionAttributeError,
+    InvalidAttributeTypeError,
+    MissingRequiredAttributeError,
+)
+from cloudevents.core.v1.event import CloudEvent
+from dateutil.parser import isoparse
+from sqlalchemy import Engine, Select, bindparam, select, text, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlmodel import Session, col
+
+from app.access.caller import Caller
+from app.access.models import Client
+from app.access.service import caller_of
+from app.audit.service import audit
+from app.db import new_id, utcnow
+from app.events.models import InboxEvent
+from app.events.schemas import EventResult, EventStatus, StoredStatus
+from app.pagination import paginate
+from app.problems import (
+    PROBLEM_TYPE_BASE,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    InvalidParam,
+    NotFound,
+)
+from app.records import service as records
+from app.records.registry import BY_SINGULAR
+from app.records.service import RecordType
+
+logger = logging.getLogger("app.events")
+
+TYPE_PREFIX = "nl.ondermijning."
+ACTIONS = ("created", "updated")
+_TYPE = re.compile(r"^nl\.ondermijning\.([a-z-]+)\.([a-z]+)$")
+# An absolute URI or URN (RFC 3986 scheme, then something); the NL GOV profile asks for one.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+_JSON_MEDIA = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
+# Only during the request's own transaction; every claimed row leaves it decided.
+_RECEIVED = "received"
+MAX_ID, MAX_SOURCE, MAX_SUBJECT, MAX_TYPE = 200, 500, 200, 200
+# Deadlocks (two batches locking the same rows in another order) and serialisation
+# failures are retried with the whole request's work; the claims make this safe.
+_RETRYABLE = {"40P01", "40001"}
+ATTEMPTS = 4
+# unnest keeps the array's order, so the locks are taken in key order.
+_LOCK_SUBJECTS = text(
+    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"
+).bindparams(bindparam("keys", type_=postgresql.ARRAY(postgresql.BIGINT)))
+
+
+@dataclass
+class Envelope:
+    """One posted event, checked; `problem` is why it is rejected before being applied."""
+
+    raw: Any
+    event_id: str | None = None
+    source: str | None = None
+    type: str | None = None
+    subject: str | None = None
+    time: datetime | None = None
+    record_type: RecordType | None = None
+    action: str | None = None
+    data: Any = None
+    problem: DomainError | None = None
+    # Whether it may claim (source, id): only with both present and the source the client's.
+    claims: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        assert self.source is not None
+        assert self.event_id is not None
+        return self.source, self.event_id
+
+
+@dataclass
+class Outcome:
+    status: str
+    inbox_id: uuid.UUID | None = None
+    record_id: uuid.UUID | None = None
+    error: dict[str, Any] | None = None
+    inbox_status: str | None = None
+    decided: bool = field(default=False)
+
+
+# ---------------------------------------------------------------- the envelope
+
+
+def parse_envelope(raw: Any, caller: Caller) -> Envelope:
+    """Checks one event against CloudEvents 1.0, the NL GOV profile and SPEC §5."""
+    envelope = Envelope(raw=raw)
+    if not isinstance(raw, dict):
+        envelope.problem = InvalidInput.one("event", "object", "An event must be a JSON object.")
+        return envelope
+    envelope.event_id = _text(raw.get("id"), MAX_ID)
+    envelope.source = _text(raw.get("source"), MAX_SOURCE)
+    envelope.type = _text(raw.get("type"), MAX_TYPE)
+    envelope.subject = _text(raw.get("subject"), MAX_SUBJECT)
+
+    if envelope.source is not None and envelope.source not in caller.event_sources:
+        envelope.problem = Forbidden(
+            f"The source `{envelope.source}` is not registered for this client; an admin "
+            "registers a client's event sources."
+        )
+        return envelope
+    if caller.partner is None:
+        envelope.problem = Forbidden(
+            "This client acts for no partner; events are registered for the client's partner."
+        )
+        return envelope
+    envelope.claims = envelope.event_id is not None and envelope.source is not None
+
+    errors = _envelope_errors(raw, envelope)
+    if errors:
+        envelope.problem = InvalidInput(errors, "The event has invalid input; see invalidParams.")
+    return envelope
+
+
+def _text(value: Any, limit: int) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= limit else None
+
+
+def _envelope_errors(raw: dict[str, Any], envelope: Envelope) -> list[InvalidParam]:
+    errors: list[InvalidParam] = []
+    reported: set[str] = set()
+
+    def add(name: str, code: str, reason: str) -> None:
+        if name not in reported:
+            reported.add(name)
+            errors.append(InvalidParam(name=name, code=code, reason=reason))
+
+    # Required by SPEC §5 beyond CloudEvents' own four (the SDK would default some).
+    for name in ("specversion", "id", "source", "type", "time", "subject"):
+        if raw.get(name) is None:
+            add(name, "required", f"The attribute `{name}` is required.")
+    attributes = {
+        name: value
+        for name, value in raw.items()
+        if name not in ("data", "data_base64") and value is not None
+    }
+    time = attributes.get("time")
+    if isinstance(time, str):
+        try:
+            attributes["time"] = envelope.time = isoparse(time)
+        except ValueError:
+            add("time", "date-time", "Not an RFC 3339 timestamp.")
+            attributes.pop("time")
+    try:
+        CloudEvent(attributes, None)
+    except CloudEventValidationError as error:
+        for name, problems in error.errors.items():
+            for problem in problems:
+                add(name, _sdk_code(problem), str(problem))
+
+    if isinstance(raw.get("id"), str) and len(raw["id"]) > MAX_ID:
+        add("id", "max-length", f"At most {MAX_ID} characters.")
+    source = raw.get("source")
+    if isinstance(source, str) and source and not _URI.match(source):
+        add("source", "uri", "Must be an absolute URI or URN, e.g. `urn:nl:politie:zhz:bvh`.")
+    if isinstance(source, str) and len(source) > MAX_SOURCE:
+        add("source", "max-length", f"At most {MAX_SOURCE} characters.")
+    subject = raw.get("subject")
+    if isinstance(subject, str) and len(subject) > MAX_SUBJECT:
+        add("subject", "max-length", f"At most {MAX_SUBJECT} characters.")
+    kind = raw.get("type")
+    if isinstance(kind, str) and kind:
+        match = _TYPE.match(kind)
+        if match is None or match.group(1) not in BY_SINGULAR or match.group(2) not in ACTIONS:
+            add(
+                "type",
+                "event-type",
+                "Must be `nl.ondermijning.<resource>.created` or `….updated`, with <resource> "
+                f"one of {', '.join(sorted(BY_SINGULAR))}.",
+            )
+        else:
+            envelope.record_type = BY_SINGULAR[match.group(1)]
+            envelope.action = match.group(2)
+    content_type = raw.get("datacontenttype")
+    if content_type is not None and not (
+        isinstance(content_type, str) and _JSON_MEDIA.match(content_type)
+    ):
+        add("datacontenttype", "media-type", "Must be `application/json`.")
+    if "data_base64" in raw:
+        add("data_base64", "unsupported", "Binary data is not accepted; send JSON `data`.")
+    data = raw.get("data")
+    if data is None:
+        add("data", "required", "The event's `data` (a JSON object) is required.")
+    elif not isinstance(data, dict):
+        add("data", "object", "The event's `data` must be a JSON object.")
+    envelope.data = data
+    return errors
+
+
+def _sdk_code(problem: Exception) -> str:
+    if isinstance(problem, MissingRequiredAttributeError):
+        return "required"
+    if isinstance(problem, InvalidAttributeTypeError):
+        return "type"
+    if isinstance(problem, CustomExtensionAttributeError):
+        return "extension-name"
+    return "invalid"
+
+
+# ---------------------------------------------------------------- intake
+
+
+def receive_events(
+    session: Session, caller: Caller, raw_events: Sequence[Any]
+) -> list[EventResult]:
+    """Stores and applies the events, in input order, exactly once per (source, id)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return _receive(session, caller, raw_events)
+        except DBAPIError as error:
+            code = getattr(error.orig, "sqlstate", None)
+            if code not in _RETRYABLE or attempt == ATTEMPTS - 1:
+                raise
+            session.rollback()
+    raise AssertionError("unreachable")
+
+
+def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> list[EventResult]:
+    now = utcnow()
+    envelopes = [parse_envelope(raw, caller) for raw in raw_events]
+    outcomes: list[Outcome | None] = [None] * len(envelopes)
+    first_index: dict[tuple[str, str], int] = {}
+    repeats: dict[int, int] = {}  # a repeat within the batch -> its first occurrence
+    rows: list[dict[str, Any]] = []
+    for index, envelope in enumerate(envelopes):
+        if envelope.claims:
+            if envelope.key in first_index:
+                repeats[index] = first_index[envelope.key]
+                continue
+            first_index[envelope.key] = index
+        row = _row(envelope, caller, now)
+        rows.append(row)
+        outcomes[index] = Outcome(
+            status=row["status"], inbox_id=row["id"], error=row["error"], inbox_status=None
+        )
+    inserted = _insert_claims(session, rows)
+
+    # Who lost the claim: a redelivery of an event stored earlier (or just now elsewhere).
+    lost = [
+        index
+        for index, outcome in enumerate(outcomes)
+        if outcome is not None and outcome.inbox_id not in inserted
+    ]
+    if lost:
+        firsts = _first_deliveries(session, [envelopes[index].key for index in lost])
+        for index in lost:
+            outcomes[index] = _duplicate_of(firsts.get(envelopes[index].key), caller)
+
+    to_apply = [
+        index
+        for index, outcome in enumerate(outcomes)
+        if outcome is not None and outcome.status == _RECEIVED
+    ]
+    if to_apply and session.get_bind().dialect.name == "postgresql":
+        _lock_subjects(session, caller, [envelopes[index] for index in to_apply])
+    batch_pending: list[int] = []
+    for index in to_apply:
+        _apply(session, caller, envelopes, outcomes, index, batch_pending, now)
+
+    decided = [
+        {
+            "inbox_id": outcome.inbox_id,
+            "status": outcome.status,
+            "error": outcome.error,
+            "record_id": outcome.record_id,
+            "decided_at": now if outcome.status != StoredStatus.PENDING else None,
+        }
+        for index in to_apply
+        if (outcome := outcomes[index]) is not None
+    ]
+    if decided:
+        table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("inbox_id"))
+            .values(
+                status=bindparam("status"),
+                error=bindparam("error"),
+                record_id=bindparam("record_id"),
+                decided_at=bindparam("decided_at"),
+            ),
+            decided,
+        )
+    results = []
+    for index, envelope in enumerate(envelopes):
+        if index in repeats:
+            first = outcomes[repeats[index]]
+            assert first is not None
+            outcome = Outcome(
+                status=EventStatus.DUPLICATE,
+                inbox_id=first.inbox_id,
+                record_id=first.record_id,
+                error=first.error,
+                inbox_status=first.status if first.status != EventStatus.DUPLICATE else None,
+            )
+            if first.status == EventStatus.DUPLICATE:
+                outcome.inbox_status = first.inbox_status
+        else:
+            outcome = outcomes[index]
+            assert outcome is not None
+            if outcome.inbox_status is None:
+                outcome.inbox_status = outcome.status
+        results.append(_result(envelope, outcome))
+    counts = {status: sum(r.status == status for r in results) for status in EventStatus}
+    audit(
+        session,
+        caller,
+        "receive-events",
+        resource="events",
+        record_id=results[0].inbox_id if len(results) == 1 else None,
+        detail=", ".join(f"{n} {status.value}" for status, n in counts.items() if n),
+    )
+    return results
+
+
+def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
+    problem = envelope.problem
+    record_type = envelope.record_type
+    return {
+        "id": new_id(),
+        "source": envelope.source,
+        "event_id": envelope.event_id if envelope.claims else None,
+        "type": envelope.type,
+        "subject": envelope.subject,
+        "resource": record_type.resource if record_type is not None else None,
+        "partner": caller.partner,
+        "client_id": caller.client_id,
+        "time": envelope.time,
+        "received_at": now,
+        "status": StoredStatus.REJECTED.value if problem is not None else _RECEIVED,
+        "error": error_body(problem) if problem is not None else None,
+        "record_id": None,
+        "decided_at": now if problem is not None else None,
+        "event": envelope.raw,
+    }
+
+
+def _insert_claims(session: Session, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+    """One INSERT … ON CONFLICT DO NOTHING for the whole batch, in key order so that two
+    batches claiming the same keys wait for each other instead of deadlocking."""
+    if not rows:
+        return set()
+    rows.sort(key=lambda row: (row["event_id"] is None, row["source"] or "", row["event_id"] or ""))
+    table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
+    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["source", "event_id"])
+        .returning(table.c.id)
+    )
+    return set(session.scalars(statement).all())
+
+
+def _first_deliveries(
+    session: Session, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], InboxEvent]:
+    statement = select(InboxEvent).where(
+        tuple_(col(InboxEvent.source), col(InboxEvent.event_id)).in_(keys)
+    )
+    return {
+        (row.source or "", row.event_id or ""): row
+        for row in session.scalars(statement.execution_options(populate_existing=True))
+    }
+
+
+def _duplicate_of(first: InboxEvent | None, caller: Caller) -> Outcome:
+    if first is None or first.partner != caller.partner:
+        # Another partner's event with this source and id: its outcome is not ours to see.
+        return Outcome(status=EventStatus.DUPLICATE)
+    return Outcome(
+        status=EventStatus.DUPLICATE,
+        inbox_id=first.id,
+        record_id=first.record_id,
+        error=first.error,
+        inbox_status=first.status,
+    )
+
+
+def _subject_lock(partner: str | None, resource: str, subject: str | None) -> int:
+    digest = hashlib.blake2b(f"{partner}\x1f{resource}\x1f{subject}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def _lock_subjects(session: Session, caller: Caller, envelopes: list[Envelope]) -> None:
+    """Serialises the events about one partner's record across transactions (PostgreSQL), so
+    that an update arriving while its create commits is never left pending; in key order."""
+    keys = sorted(
+        {
+            _subject_lock(caller.partner, envelope.record_type.resource, envelope.subject)
+            for envelope in envelopes
+            if envelope.record_type is not None
+        }
+    )
+    session.execute(_LOCK_SUBJECTS, {"keys": keys})
+
+
+def _apply(
+    session: Session,
+    caller: Caller,
+    envelopes: list[Envelope],
+    outcomes: list[Outcome | None],
+    index: int,
+    batch_pending: list[int],
+    now: datetime,
+) -> None:
+    envelope = envelopes[index]
+    outcome = outcomes[index]
+    assert outcome is not None
+    assert envelope.record_type is not None
+    record_type = envelope.record_type
+    savepoint = session.begin_nested()
+    record_id: uuid.UUID | None
+    try:
+        if envelope.action == "created":
+            record_id = _create(session, caller, record_type, envelope.subject, envelope.data)
+        else:
+            record_id = _update(session, caller, record_type, envelope.subject, envelope.data)
+    except DomainError as error:
+        savepoint.rollback()
+        outcome.status, outcome.error = StoredStatus.REJECTED.value, error_body(error)
+        return
+    savepoint.commit()
+    if record_id is None:
+        outcome.status = StoredStatus.PENDING.value
+        batch_pending.append(index)
+        return
+    outcome.status, outcome.record_id = StoredStatus.ACCEPTED.value, record_id
+    if envelope.action == "created":
+        _apply_pending(
+            session, caller, envelopes, outcomes, record_type, envelope, batch_pending, now
+        )
+
+
+def _apply_pending(
+    session: Session,
+    caller: Caller,
+    envelopes: list[Envelope],
+    outcomes: list[Outcome | None],
+    record_type: RecordType,
+    created: Envelope,
+    batch_pending: list[int],
+    now: datetime,
+) -> None:
+    """Applies the updates that arrived before this create, in arrival order: those stored
+    by earlier requests first, then those earlier in this batch."""
+    stored = session.scalars(
+        select(InboxEvent)
+        .where(
+            col(InboxEvent.partner) == caller.partner,
+            col(InboxEvent.resource) == record_type.resource,
+            col(InboxEvent.subject) == created.subject,
+            col(InboxEvent.status) == StoredStatus.PENDING.value,
+        )
+        .order_by(col(InboxEvent.id))
+    ).all()
+    for row in stored:
+        sender = (
+            caller if row.client_id == caller.client_id else _caller_by_id(session, row.client_id)
+        )
+        data = row.event.get("data") if isinstance(row.event, dict) else None
+        status, record_id, error = _apply_late(session, sender, record_type, row.subject, data)
+        row.status, row.record_id, row.error, row.decided_at = status, record_id, error, now
+        session.add(row)
+    for index in [i for i in batch_pending if envelopes[i].subject == created.subject]:
+        envelope, outcome = envelopes[index], outcomes[index]
+        if envelope.record_type is not record_type or outcome is None:
+            continue
+        batch_pending.remove(index)
+        outcome.status, outcome.record_id, outcome.error = _apply_late(
+            session, caller, record_type, envelope.subject, envelope.data
+        )
+
+
+def _apply_late(
+    session: Session, caller: Caller, record_type: RecordType, subject: str | None, data: Any
+) -> tuple[str, uuid.UUID | None, dict[str, Any] | None]:
+    savepoint = session.begin_nested()
+    try:
+        record_id = _update(session, caller, record_type, subject, data)
+    except DomainError as error:
+        savepoint.rollback()
+        return StoredStatus.REJECTED.value, None, error_body(error)
+    savepoint.commit()
+    if record_id is None:  # cannot happen right after its create; kept pending if it does
+        return StoredStatus.PENDING.value, None, None
+    return StoredStatus.ACCEPTED.value, record_id, None
+
+
+def _caller_by_id(session: Session, client_id: uuid.UUID) -> Caller:
+    client = session.get(Client, client_id)
+    assert client is not None  # clients are revoked, never deleted
+    return caller_of(client)
+
+
+def _ownership_errors(
+    caller: Caller, subject: str | None, data: dict[str, Any]
+) -> list[InvalidParam]:
+    """`partner` comes from the client and `externalId` from `subject`, never otherwise."""
+    errors = []
+    if data.get("partner") is not None and data["partner"] != caller.partner:
+        errors.append(
+            InvalidParam(
+                name="data.partner",
+                code="not-your-partner",
+                reason="Events are registered for the client's own partner.",
+            )
+        )
+    if data.get("externalId") is not None and data["externalId"] != subject:
+        errors.append(
+            InvalidParam(
+                name="data.externalId",
+                code="subject-mismatch",
+                reason="The record's externalId is the event's `subject`.",
+            )
+        )
+    return errors
+
+
+def _in_data(error: InvalidInput) -> InvalidInput:
+    params = [
+        InvalidParam(
+            name="data" if p.name == "body" else f"data.{p.name}", code=p.code, reason=p.reason
+        )
+        for p in error.invalid_params
+    ]
+    return InvalidInput(params, "The event's data has invalid input; see invalidParams.")
+
+
+def _create(
+    session: Session, caller: Caller, record_type: RecordType, subject: str | None, data: Any
+) -> uuid.UUID:
+    document = {**data, "externalId": subject}
+    errors = _ownership_errors(caller, subject, data)
+    if errors:
+        # Report every problem at once: the record's own too (validation writes nothing).
+        document.pop("partner", None)
+        try:
+            records.validate_document(session, caller, record_type, document)
+        except InvalidInput as error:
+            errors += _in_data(error).invalid_params
+        raise InvalidInput(errors, "The event's data has invalid input; see invalidParams.")
+    try:
+        record = records.create_record(session, caller, record_type, document)
+    except InvalidInput as error:
+        raise _in_data(error) from error
+    record_id: uuid.UUID = record.id
+    return record_id
+
+
+def _update(
+    session: Session, caller: Caller, record_type: RecordType, subject: str | None, data: Any
+) -> uuid.UUID | None:
+    """The record changed, or None when the partner has no record with this subject yet."""
+    if not isinstance(data, dict):
+        raise InvalidInput.one("data", "object", "The event's `data` must be a JSON object.")
+    model = record_type.model
+    record = session.scalars(
+        select(model)
+        .where(col(model.partner) == caller.partner, col(model.external_id) == subject)
+        .with_for_update()
+    ).first()
+    if record is None:
+        return None
+    errors = _ownership_errors(caller, subject, data)
+    if errors:
+        raise InvalidInput(errors, "The event's data has invalid input; see invalidParams.")
+    try:
+        record = records.update_record(session, caller, record_type, record, data)
+    except InvalidInput as error:
+        raise _in_data(error) from error
+    record_id: uuid.UUID = record.id
+    return record_id
+
+
+def error_body(error: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + error.slug,
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+    }
+    if isinstance(error, InvalidInput):
+        body["invalidParams"] = [param.model_dump() for param in error.invalid_params]
+    return body
+
+
+def _result(envelope: Envelope, outcome: Outcome) -> EventResult:
+    return EventResult(
+        id=envelope.event_id,
+        source=envelope.source,
+        status=EventStatus(outcome.status),
+        record_id=outcome.record_id,
+        error=outcome.error,
+        inbox_id=outcome.inbox_id,
+        inbox_status=StoredStatus(outcome.inbox_status) if outcome.inbox_status else None,
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def readable(caller: Caller) -> Select[Any]:
+    """The inbox as the caller may see it: its own partner's events; admin all."""
+    statement = select(InboxEvent)
+    if caller.role.value != "admin":
+        statement = statement.where(col(InboxEvent.partner) == caller.partner)
+    return statement
+
+
+def list_events(
+    session: Session, caller: Caller, filters: dict[str, Any], cursor: str | None, limit: int
+) -> list[InboxEvent]:
+    statement = readable(caller)
+    for name in ("status", "type", "source"):
+        if filters.get(name) is not None:
+            statement = statement.where(getattr(InboxEvent, name) == filters[name])
+    if filters.get("from") is not None:
+        statement = statement.where(col(InboxEvent.time) >= filters["from"])
+    if filters.get("to") is not None:
+        statement = statement.where(col(InboxEvent.time) <= filters["to"])
+    statement = paginate(statement, col(InboxEvent.id), cursor, limit)
+    rows = list(session.scalars(statement).all())
+    audit(session, caller, "list", resource="events", detail=f"{min(len(rows), limit)} events")
+    return rows
+
+
+def get_event(session: Session, caller: Caller, inbox_id: uuid.UUID) -> InboxEvent:
+    event = session.scalars(readable(caller).where(col(InboxEvent.id) == inbox_id)).first()
+    if event is None:
+        raise NotFound("No event with this id.")
+    audit(session, caller, "read", resource="events", record_id=event.id)
+    return event
+
+
+# ---------------------------------------------------------------- pending events
+
+
+def sweep_pending_events(session: Session, days: int, now: datetime | None = None) -> int:
+    """Rejects the updates that waited longer than `days` for the create of their subject."""
+    now = now or utcnow()
+    error = error_body(
+        Conflict(
+            f"No `*.created` event for this subject arrived within {days} days; the update "
+            "was not applied."
+        )
+    )
+    result: Any = session.execute(
+        update(InboxEvent)
+        .where(
+            col(InboxEvent.status) == StoredStatus.PENDING.value,
+            col(InboxEvent.received_at) < now - timedelta(days=days),
+        )
+        .values(status=StoredStatus.REJECTED.value, error=error, decided_at=now)
+    )
+    count = int(result.rowcount or 0)
+    if count:
+        audit(session, None, "sweep-pending-events", resource="events", detail=f"{count} rejected")
+    return count
+
+
+def sweep_pending_events_at_start(engine: Engine, days: int) -> None:
+    """The start-up sweep; `python -m app.cli sweep-pending-events` does the same from cron
+    for processes that run for days."""
+    try:
+        with Session(engine) as session:
+            sweep_pending_events(session, days)
+            session.commit()
+    except SQLAlchemyError:  # a database that is not there yet must not stop the start
+        logger.warning("pending-event sweep skipped at start-up")
