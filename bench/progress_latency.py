@@ -1,0 +1,117 @@
+"""p50/p95 latency of GET /progress and GET /statistics at 100k and 1M records (PostgreSQL).
+
+Loads each size with bench/generate_data.py, then times requests through the whole app
+(authentication, routing, JSON) in process, with random windows and groupings:
+
+    python bench/progress_latency.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_progress
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.access.schemas import ClientCreate  # noqa: E402
+from app.access.service import create_client  # noqa: E402
+from app.db import make_engine  # noqa: E402
+from app.main import create_app  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from bench.generate_data import DEFAULT_URL, load  # noqa: E402
+
+RESOURCES = ["signals", "inspections", "measures", "bestuurlijke-rapportages", "campaigns"]
+GROUPS = {
+    "signals": ["channel", "status", "channel,month", "neighbourhood", "partner,year"],
+    "inspections": ["kind", "kind,quarter", "neighbourhood", "sector,month"],
+    "measures": ["kind,drugCategory", "status", "legalBasis,year"],
+    "bestuurlijke-rapportages": ["theme", "drugCategory,month"],
+    "campaigns": ["kind,pillar", "pillar,quarter"],
+}
+
+
+def random_window(rng: random.Random) -> str:
+    """No window, a period, or from/to that overlaps the plan (2023-2024) at least partly."""
+    choice = rng.random()
+    if choice < 0.25:
+        return ""
+    if choice < 0.5:
+        return f"period={rng.choice(['2023', '2024', '2023-Q2', '2024-Q4', '2024-02'])}"
+    start = date(2022, 10, 1) + timedelta(days=rng.randrange(800))
+    end = max(start + timedelta(days=rng.randrange(1, 400)), date(2023, 1, 31))
+    return f"from={start.isoformat()}&to={end.isoformat()}"
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def measure(url: str, requests: int, seed: int = 7) -> dict[str, tuple[float, float]]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        _client, key = create_client(session, ClientCreate(name="bench", role="analyst"))
+        session.commit()
+    engine.dispose()
+    rng = random.Random(seed)
+    app = create_app(Settings(database_url=url, log_level="WARNING"))
+    results: dict[str, list[float]] = {"progress": [], "statistics": [], "statistics-all": []}
+    with TestClient(app) as http:
+        headers = {"Authorization": f"Bearer {key}"}
+        for _warm_up in range(20):
+            http.get("/api/v1/progress", headers=headers)
+            http.get("/api/v1/statistics/signals?groupBy=channel", headers=headers)
+        for _ in range(requests):
+            window = random_window(rng)
+            started = time.perf_counter()
+            response = http.get(f"/api/v1/progress?{window}", headers=headers)
+            results["progress"].append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+            resource = rng.choice(RESOURCES)
+            group_by = rng.choice(GROUPS[resource])
+            window = random_window(rng)
+            url_path = f"/api/v1/statistics/{resource}?groupBy={group_by}&{window}"
+            started = time.perf_counter()
+            response = http.get(url_path, headers=headers)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, response.text
+            results["statistics"].append(elapsed)
+            if not window:
+                results["statistics-all"].append(elapsed)
+    return {name: percentiles(samples) for name, samples in results.items() if samples}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    report = {}
+    for size in (int(s) for s in args.sizes.split(",")):
+        timings = load(args.database_url, size)
+        print(
+            f"loaded {size} records: COPY {timings['copy']:.1f} s, "
+            f"rollups {timings['rollups']:.1f} s, VACUUM ANALYZE {timings['vacuum']:.1f} s",
+            flush=True,
+        )
+        report[size] = measure(args.database_url, args.requests)
+        for name, (p50, p95) in report[size].items():
+            print(f"  {name:<15} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms", flush=True)
+    sizes = sorted(report)
+    if len(sizes) >= 2:
+        small, large = report[sizes[0]]["progress"][1], report[sizes[-1]]["progress"][1]
+        print(f"progress p95 grows {large / small:.2f}x from {sizes[0]} to {sizes[-1]} records")
+
+
+if __name__ == "__main__":
+    main()
