@@ -1,6 +1,9 @@
-"""Acceptance: the letter's January to April 2023 results, posted through the public API, give
-back every figure of the letter's terugblik, and the progress the issue names."""
+"""Acceptance: the letter's January to April 2023 results, posted through the public API
+(partner events and records), give back every figure of the letter's terugblik, and the
+progress the issue names."""
 
+import json
+import uuid
 from typing import Any
 
 import pytest
@@ -65,14 +68,51 @@ LETTER_SENTENCES = {
 PERSONAL_DATA = ["sigaretten", "Anonieme melding", "Bestuurlijke rapportage over drugs"]
 
 
-def post_letter(coordinator: ApiClient) -> None:
-    """Posts every record and milestone update of the letter, as partners' systems would."""
-    rapportage_ids: dict[str, str] = {}
+EVENT_SOURCES = {"mma": "urn:nl:mma:meldingen", "politie": "urn:nl:politie:zhz:bvh"}
+SINGULAR = {"signals": "signal", "bestuurlijke-rapportages": "bestuurlijke-rapportage"}
+
+
+def post_letter(make_client: MakeClient) -> None:
+    """Posts the letter's results as partners would: Meld Misdaad Anoniem's tips and the
+    police's rapportages as CloudEvents batches from their own systems, the municipality's
+    records and the milestone update through the record API as a coordinator."""
+    coordinator = make_client("coordinator")
+    record_ids: dict[str, str] = {}
+    for partner, source in EVENT_SOURCES.items():
+        client = make_client("partner", partner, eventSources=[source])
+        batch = [
+            {
+                "specversion": "1.0",
+                "id": str(uuid.uuid4()),
+                "source": source,
+                "type": f"nl.ondermijning.{SINGULAR[resource]}.created",
+                "time": "2023-05-01T09:00:00Z",
+                "subject": body["externalId"],
+                "datacontenttype": "application/json",
+                "data": {
+                    key: value
+                    for key, value in resolve_links(body, {}).items()
+                    if key not in ("partner", "externalId")
+                },
+            }
+            for resource, body in LETTER_RECORDS
+            if body["partner"] == partner
+        ]
+        response = client.post(
+            "/api/v1/events",
+            content=json.dumps(batch),
+            headers={"Content-Type": "application/cloudevents-batch+json"},
+        )
+        assert response.status_code == 200, response.text
+        results = response.json()["results"]
+        assert {r["status"] for r in results} == {"accepted"}, results
+        for event, result in zip(batch, results, strict=True):
+            record_ids[event["subject"]] = result["recordId"]
     for resource, body in LETTER_RECORDS:
-        response = coordinator.post(f"/api/v1/{resource}", json=resolve_links(body, rapportage_ids))
+        if body["partner"] in EVENT_SOURCES:
+            continue
+        response = coordinator.post(f"/api/v1/{resource}", json=resolve_links(body, record_ids))
         assert response.status_code == 201, (resource, body, response.text)
-        if resource == "bestuurlijke-rapportages":
-            rapportage_ids[body["externalId"]] = response.json()["id"]
     for code, body in LETTER_MILESTONE_UPDATES:
         response = coordinator.post(f"/api/v1/indicators/{code}/updates", json=body)
         assert response.status_code == 201, response.text
@@ -84,7 +124,7 @@ def figures(pillar: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def letter(make_client: MakeClient) -> ApiClient:
-    post_letter(make_client("coordinator"))
+    post_letter(make_client)
     return make_client("analyst")
 
 
