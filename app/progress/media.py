@@ -64,12 +64,21 @@ def negotiate(request: Request, offered: Sequence[str]) -> str:
     return best[3]
 
 
+def _cell(value: Any) -> Any:
+    """Empty for null; text that a spreadsheet would run as a formula is quoted with `'`."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return buffer.getvalue()
 
 
