@@ -66,6 +66,8 @@ def _csv_content(example: str) -> dict[str, Any]:
     operation_id="getProgress",
     summary="Progress per pillar",
     response_model=ProgressReport,
+    # `updates` is left out for count indicators (SPEC §6: only milestones have it).
+    response_model_exclude_unset=True,
     responses={200: {"content": _csv_content(PROGRESS_CSV_EXAMPLE)}, **problems(406)},
 )
 def get_progress(
