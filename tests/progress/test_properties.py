@@ -24,6 +24,7 @@ from app.progress.service import progress
 from app.progress.statistics import statistics
 from app.progress.windows import Window
 from app.reference.models import Indicator
+from app.signals.models import Signal
 from tests.progress.conftest import add_record, change_record, columns, remove_record
 
 PLAN = (date(2023, 1, 1), date(2024, 12, 31))
@@ -86,7 +87,7 @@ def histories(draw: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | Non
 
 def _reset(session: Session) -> None:
     session.rollback()
-    for model in (ProgressRollup, Inspection, Measure, Campaign):
+    for model in (ProgressRollup, Inspection, Measure, Campaign, Signal):
         session.execute(delete(model))
     session.commit()
 
@@ -248,3 +249,73 @@ def test_statistics_equal_a_recount(
     assert got == {group: (counts[group], businesses[group]) for group in counts}
     assert report.total == sum(counts.values())
     assert report.businesses_inspected == sum(businesses.values())
+
+
+signal = st.fixed_dictionaries(
+    {
+        "channel": st.sampled_from(["casusoverleg", "meld-misdaad-anoniem"]),
+        "received_on": DAYS,
+        "discussed_on": st.none() | DAYS,
+        "status": st.sampled_from(["nieuw", "afgesloten"]),
+        "partner": st.sampled_from(["politie", "mma"]),
+    }
+)
+
+
+@PROFILE
+@given(
+    signals=st.lists(signal, max_size=10),
+    measures=st.lists(measure, max_size=10),
+    window=st.none() | windows(),
+    group_by=st.lists(st.sampled_from(["status", "partner", "month", "year"]), unique=True),
+    discussed=st.booleans(),
+)
+def test_signal_and_measure_statistics_equal_a_recount(
+    db: Session,
+    signals: list[dict[str, Any]],
+    measures: list[dict[str, Any]],
+    window: Window | None,
+    group_by: list[str],
+    discussed: bool,
+) -> None:
+    """Signals by `receivedOn` or `discussedOn` (undiscussed ones then left out); measures
+    without the withdrawn ones."""
+    _reset(db)
+    for values in signals:
+        add_record(db, "signals", **values)
+    for values in measures:
+        add_record(db, "measures", **values)
+    db.commit()
+    cases = [
+        (
+            RecordResource.SIGNALS,
+            signals,
+            "discussed_on" if discussed else "received_on",
+            "discussedOn" if discussed else None,
+        ),
+        (RecordResource.MEASURES, measures, "decided_on", None),
+    ]
+    for resource, rows, date_attribute, date_field in cases:
+        report = statistics(
+            db, resource, window or Window(None, None), ",".join(group_by), date_field
+        )
+        counts: Counter[tuple[Any, ...]] = Counter()
+        for values in rows:
+            day = values[date_attribute]
+            if day is None or values.get("status") == "ingetrokken":
+                continue
+            if window is not None and not (window.starts_on <= day <= window.ends_on):  # type: ignore[operator]
+                continue
+            keys = {
+                "status": values["status"],
+                "partner": values.get("partner", "politie"),
+                "month": f"{day.year}-{day.month:02d}",
+                "year": day.year,
+            }
+            counts[tuple(keys[key] for key in group_by)] += 1
+        got = {tuple(g[key] for key in group_by): g["count"] for g in report.groups}
+        if group_by:
+            assert got == dict(counts), resource
+        else:
+            assert got == {(): counts[()]}, resource
+        assert report.total == sum(counts.values())
