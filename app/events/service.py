@@ -280,9 +280,10 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
     ]
     if to_apply and session.get_bind().dialect.name == "postgresql":
         _lock_subjects(session, caller, [envelopes[index] for index in to_apply])
+    waiting = _pending_for(session, caller, [envelopes[i] for i in to_apply])
     batch_pending: list[int] = []
     for index in to_apply:
-        _apply(session, caller, envelopes, outcomes, index, batch_pending, now)
+        _apply(session, caller, envelopes, outcomes, index, batch_pending, now, waiting)
 
     decided = [
         {
@@ -492,6 +493,7 @@ def _apply(
     index: int,
     batch_pending: list[int],
     now: datetime,
+    waiting: dict[tuple[str, str | None], list[InboxEvent]],
 ) -> None:
     envelope = envelopes[index]
     outcome = outcomes[index]
@@ -516,8 +518,9 @@ def _apply(
         return
     outcome.status, outcome.record_id = StoredStatus.ACCEPTED.value, record_id
     if envelope.action == "created":
+        stored = waiting.get((record_type.resource, envelope.subject), [])
         _apply_pending(
-            session, caller, envelopes, outcomes, record_type, envelope, batch_pending, now
+            session, caller, envelopes, outcomes, record_type, envelope, batch_pending, now, stored
         )
 
 
@@ -530,19 +533,14 @@ def _apply_pending(
     created: Envelope,
     batch_pending: list[int],
     now: datetime,
+    stored: list[InboxEvent] | None = None,
 ) -> None:
     """Applies the updates that arrived before this create, in arrival order: those stored
     by earlier requests first, then those earlier in this batch."""
-    stored = session.scalars(
-        select(InboxEvent)
-        .where(
-            col(InboxEvent.partner) == caller.partner,
-            col(InboxEvent.resource) == record_type.resource,
-            col(InboxEvent.subject) == created.subject,
-            col(InboxEvent.status) == StoredStatus.PENDING.value,
+    if stored is None:
+        stored = _pending_for(session, caller, [created]).get(
+            (record_type.resource, created.subject), []
         )
-        .order_by(col(InboxEvent.id))
-    ).all()
     for row in stored:
         sender = (
             caller if row.client_id == caller.client_id else _caller_by_id(session, row.client_id)
@@ -559,6 +557,33 @@ def _apply_pending(
         outcome.status, outcome.record_id, outcome.error = _apply_late(
             session, caller, record_type, envelope.subject, envelope.data
         )
+
+
+def _pending_for(
+    session: Session, caller: Caller, envelopes: list[Envelope]
+) -> dict[tuple[str, str | None], list[InboxEvent]]:
+    """The stored pending updates for the subjects these creates are about, in arrival
+    order, in one query (after the subject locks, so none is committed unseen)."""
+    subjects = {
+        (envelope.record_type.resource, envelope.subject)
+        for envelope in envelopes
+        if envelope.action == "created" and envelope.record_type is not None
+    }
+    if not subjects:
+        return {}
+    rows = session.scalars(
+        select(InboxEvent)
+        .where(
+            col(InboxEvent.partner) == caller.partner,
+            col(InboxEvent.status) == StoredStatus.PENDING.value,
+            tuple_(col(InboxEvent.resource), col(InboxEvent.subject)).in_(sorted(subjects)),
+        )
+        .order_by(col(InboxEvent.id))
+    ).all()
+    waiting: dict[tuple[str, str | None], list[InboxEvent]] = {}
+    for row in rows:
+        waiting.setdefault((row.resource or "", row.subject), []).append(row)
+    return waiting
 
 
 def _apply_late(
