@@ -9,6 +9,7 @@ router = record_router(
     plural="Campaigns",
     singular="Campaign",
     example={
+        "partner": "politie",
         "kind": "bewustwordingsbijeenkomst",
         "title": "Misbruik en ondermijning in vastgoed",
         "theme": "vastgoed",

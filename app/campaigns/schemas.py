@@ -36,9 +36,11 @@ class CampaignInput(RecordInput):
     kind: CampaignKind
     title: Title = Field(examples=["Week tegen Mensenhandel"])
     audiences: list[Audience] = Field(default_factory=list, max_length=7)
-    pillar: CampaignPillar = Field(
+    pillar: CampaignPillar | None = Field(
+        default=None,
         description="When omitted: `p2` if every audience is internal (ambtenaren, handhaving, "
         "wijkmanagers), else `p3`.",
+        examples=["p3"],
     )
     starts_on: date = Field(examples=["2023-01-18"])
     ends_on: date | None = Field(default=None, examples=["2023-01-18"])

@@ -9,6 +9,7 @@ router = record_router(
     plural="Inspections",
     singular="Inspection",
     example={
+        "partner": "politie",
         "externalId": "IC-2023-03",
         "kind": "integrale-controle",
         "theme": "ondermijnende-bedrijvigheid",

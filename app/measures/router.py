@@ -9,6 +9,7 @@ router = record_router(
     plural="Measures",
     singular="Measure",
     example={
+        "partner": "politie",
         "externalId": "MR-2023-0031",
         "kind": "sluiting",
         "legalBasis": "opiumwet-13b",

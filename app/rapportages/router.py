@@ -9,6 +9,7 @@ router = record_router(
     plural="BestuurlijkeRapportages",
     singular="BestuurlijkeRapportage",
     example={
+        "partner": "politie",
         "externalId": "BR-2023-0012",
         "theme": "drugs",
         "receivedOn": "2023-03-02",

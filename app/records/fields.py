@@ -84,7 +84,7 @@ class RecordInput(ApiInput):
         default=None,
         max_length=40,
         description="The owning partner. Defaults to the caller's; only a coordinator or admin "
-        "may name another.",
+        "may name another, and a client that acts for no partner must name one.",
         examples=["politie"],
     )
     theme: str | None = Field(default=None, max_length=60, examples=["drugs"])

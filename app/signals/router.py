@@ -9,6 +9,7 @@ router = record_router(
     plural="Signals",
     singular="Signal",
     example={
+        "partner": "politie",
         "externalId": "CO-2023-0007",
         "channel": "casusoverleg",
         "receivedOn": "2023-02-01",
