@@ -62,6 +62,7 @@ API_VERSION_HEADER = {
 # Bodies the service validates as a whole (to report every problem at once) are read raw;
 # their schemas are registered here so that the contract still describes them.
 _REGISTERED: list[type[BaseModel]] = []
+_PATCHED: set[type[BaseModel]] = set()
 
 
 def registered_schema(model: type[BaseModel]) -> dict[str, str]:
@@ -69,6 +70,38 @@ def registered_schema(model: type[BaseModel]) -> dict[str, str]:
     if model not in _REGISTERED:
         _REGISTERED.append(model)
     return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def merge_patch_schema(model: type[BaseModel]) -> dict[str, str]:
+    """A `$ref` to `<Model>Patch`: the model's properties, none required, each nullable
+    (JSON merge patch: `null` removes a value). Registers the model too."""
+    registered_schema(model)
+    _PATCHED.add(model)
+    return {"$ref": f"#/components/schemas/{model.__name__}Patch"}
+
+
+def _patch_variant(model_schema: dict[str, Any], name: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for key, value in model_schema.get("properties", {}).items():
+        # A patch that leaves a property out changes nothing: no defaults here.
+        value = {k: v for k, v in value.items() if k != "default"}
+        branches = value.pop("anyOf", None) or [
+            {k: v for k, v in value.items() if k not in {"description", "examples", "title"}}
+        ]
+        if {"type": "null"} not in branches:
+            branches = [*branches, {"type": "null"}]
+        documentation = {
+            k: v for k, v in value.items() if k in {"description", "examples", "title"}
+        }
+        properties[key] = {"anyOf": branches, **documentation}
+    return {
+        "type": "object",
+        "title": name,
+        "description": "A JSON merge patch (RFC 7386): the properties to change; `null` "
+        "removes a value. The result must still be valid.",
+        "properties": properties,
+        "additionalProperties": False,
+    }
 
 
 def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
@@ -352,6 +385,9 @@ def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]])
         for name, definition in model_schema.pop("$defs", {}).items():
             schemas.setdefault(name, definition)
         schemas[model.__name__] = model_schema
+        if model in _PATCHED:
+            patch_name = f"{model.__name__}Patch"
+            schemas[patch_name] = _patch_variant(model_schema, patch_name)
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
     _rename_schemas(schema)
     _add_examples(schema)

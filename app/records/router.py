@@ -14,7 +14,7 @@ from pydantic import Field
 from app.access.dependencies import CoordinatorClient, RecordClient
 from app.conventions import accepts, json_body
 from app.db import SessionDep
-from app.openapi import problems, registered_schema
+from app.openapi import merge_patch_schema, problems, registered_schema
 from app.pagination import set_next_link
 from app.problems import PreconditionFailed, PreconditionRequired
 from app.records import service
@@ -104,11 +104,7 @@ def record_router(
         ),
     ]
     body_schema = registered_schema(record_type.input_schema)
-    merge_schema: dict[str, Any] = {
-        "type": "object",
-        "description": f"A JSON merge patch (RFC 7386) of the {label}: the properties to "
-        "change; `null` removes a value.",
-    }
+    merge_schema = merge_patch_schema(record_type.input_schema)
 
     @router.get(
         "",

@@ -1,10 +1,6 @@
 // The frontend team's path: a typed client from the committed contract. `npm run check`
 // generates src/schema.gen.ts from ../../openapi/openapi.json (openapi-typescript) and
 // type-checks this file against it; when the contract changes shape, this stops compiling.
-//
-// TODO(records): when the record endpoints land, type `listSignals` (filters, `cursor`,
-// `nextCursor`), `createSignal` (POST body, 201 + Location), `getSignal` and
-// `updateSignal` (merge patch with If-Match) here, like the clients calls below.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.gen";
 
@@ -12,6 +8,9 @@ type Schemas = components["schemas"];
 export type Plan = Schemas["PlanRead"];
 export type Indicator = Schemas["IndicatorRead"];
 export type Problem = Schemas["Problem"];
+export type Signal = Schemas["SignalRead"];
+export type SignalInput = Schemas["SignalInput"];
+export type SignalPatch = Schemas["SignalInputPatch"];
 
 export function monitorClient(baseUrl: string, apiKey: string) {
   return createClient<paths>({
@@ -73,6 +72,62 @@ export async function partnerClients(client: Client) {
   return { apiKey, names, revokedAt };
 }
 
+/** Signals: register one safely (retryable), page through a window, move it on. */
+export async function signalWorkflow(client: Client, idempotencyKey: string) {
+  const input: SignalInput = {
+    channel: "casusoverleg",
+    receivedOn: "2023-02-01",
+    discussedOn: "2023-02-14",
+    theme: "ondermijnende-bedrijvigheid",
+    subjectKind: "bedrijf",
+    address: { street: "Voorstraat", houseNumber: "12", postcode: "3311 AB", city: "Dordrecht" },
+  };
+  const created = await client.POST("/signals", {
+    body: input,
+    params: { header: { "Idempotency-Key": idempotencyKey } },
+  });
+  if (created.error) {
+    const names = (created.error.invalidParams ?? []).map((param) => param.name);
+    throw new Error(`rejected: ${names.join(", ")}`);
+  }
+  const signal: Signal = created.data;
+  const reference: string = signal.reference; // e.g. SIG-2023-000017
+
+  const inWindow: Signal[] = [];
+  let cursor: string | null | undefined;
+  do {
+    const page = await client.GET("/signals", {
+      params: {
+        query: {
+          channel: "casusoverleg",
+          from: "2023-01-01",
+          to: "2023-04-30",
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        },
+      },
+    });
+    if (page.error) throw new Error(page.error.detail);
+    inWindow.push(...page.data.items);
+    cursor = page.data.nextCursor;
+  } while (cursor);
+
+  // Optimistic concurrency: the ETag is the version; a stale one answers 412.
+  const read = await client.GET("/signals/{id}", { params: { path: { id: signal.id } } });
+  const etag = read.response.headers.get("ETag") ?? `"${signal.version}"`;
+  const patch: SignalPatch = { status: "in-behandeling", neighbourhood: null };
+  const moved = await client.PATCH("/signals/{id}", {
+    params: { path: { id: signal.id }, header: { "If-Match": etag } },
+    body: patch,
+  });
+  if (moved.error) {
+    // 409: `allowedTransitions` names the next states; 412: read again and retry.
+    throw new Error(`${moved.error.status}: ${moved.error.detail}`);
+  }
+  const status: Signal["status"] = moved.data.status;
+  return { reference, count: inWindow.length, status };
+}
+
 // The contract is strict; these must not compile.
 export async function misuses(client: Client) {
   // @ts-expect-error `role` is an enum: admin, analyst, coordinator, partner
@@ -81,4 +136,11 @@ export async function misuses(client: Client) {
   await client.PUT("/plans/{code}", { params: { path: { code: "2023-2024" } } });
   // @ts-expect-error `limit` is a number
   await client.GET("/clients", { params: { query: { limit: "50" } } });
+  // @ts-expect-error `channel` is an enum; "telefoon" is not one of its values
+  await client.POST("/signals", { body: { channel: "telefoon", receivedOn: "2023-01-01" } });
+  await client.PATCH("/signals/{id}", {
+    params: { path: { id: "x" }, header: { "If-Match": "*" } },
+    // @ts-expect-error "klaar" is not a signal status
+    body: { status: "klaar" },
+  });
 }
