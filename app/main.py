@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(
+            settings.database_url, settings.database_pool_size, settings.database_max_overflow
+        )
         if settings.admin_api_key is not None:
             with Session(engine) as session:
                 ensure_admin_client(session, settings.admin_api_key.get_secret_value())

@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
+    database_pool_size: int = 10
+    database_max_overflow: int = 20
     max_body_bytes: int = 5 * 1024 * 1024
     retention_years: int = 5
     idempotency_hours: int = 24

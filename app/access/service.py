@@ -44,7 +44,8 @@ def create_client(
 
 
 def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
-    """The caller for a key, or None and why not (never echoing the key)."""
+    """The caller for a key, or None and why not (never echoing the key). Notes when the
+    key was last used; the caller commits."""
     digest = hash_key(key)
     client = session.scalar(select(Client).where(col(Client.key_hash) == digest))
     if client is None or not hmac.compare_digest(client.key_hash, digest):
@@ -55,23 +56,18 @@ def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
     if client.expires_at is not None and client.expires_at <= now:
         return None, "expired key"
     if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
-        # Written at most once a minute, so that reads do not all lock the client row, and in
-        # a short transaction of its own: in the request's transaction it would hold a write
-        # lock for the whole request (SQLite: the whole database), so the failure entry that
-        # `audit_now` commits on another connection for a 403 waited for it until timing out.
-        with Session(session.get_bind()) as touch:
-            touch.execute(
-                update(Client)
-                .where(
-                    col(Client.id) == client.id,
-                    or_(
-                        col(Client.last_used_at).is_(None),
-                        col(Client.last_used_at) < now - LAST_USED_RESOLUTION,
-                    ),
-                )
-                .values(last_used_at=now)
+        # At most once a minute, so that requests do not all write the client row.
+        session.execute(
+            update(Client)
+            .where(
+                col(Client.id) == client.id,
+                or_(
+                    col(Client.last_used_at).is_(None),
+                    col(Client.last_used_at) < now - LAST_USED_RESOLUTION,
+                ),
             )
-            touch.commit()
+            .values(last_used_at=now)
+        )
     return caller_of(client), ""
 
 
