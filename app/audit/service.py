@@ -3,12 +3,13 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, insert, select
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
 from app.audit.models import AuditEvent
 from app.conventions import current_request_id, current_trace_id
+from app.db import new_id, utcnow
 from app.pagination import paginate
 
 # Their values never enter the log: a change to them is noted without old or new value.
@@ -52,6 +53,45 @@ def audit(
             outcome=outcome,
             detail=detail,
         )
+    )
+
+
+def audit_many(
+    session: Session,
+    caller: Caller | None,
+    action: str,
+    *,
+    resource: str,
+    entries: list[tuple[uuid.UUID, dict[str, Any] | None]],
+) -> None:
+    """One entry per (record id, changes), written in one statement."""
+    if not entries:
+        return
+    now = utcnow()
+    who = {
+        "client_id": caller.client_id if caller else None,
+        "client_name": caller.name if caller else None,
+        "role": caller.role.value if caller else None,
+        "partner": caller.partner if caller else None,
+        "request_id": current_request_id(),
+        "trace_id": current_trace_id(),
+    }
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                **who,
+                "id": new_id(),
+                "occurred_at": now,
+                "action": action,
+                "resource": resource,
+                "record_id": str(record_id),
+                "changes": changes,
+                "outcome": "success",
+                "detail": None,
+            }
+            for record_id, changes in entries
+        ],
     )
 
 

@@ -2,26 +2,23 @@
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.inspections.models import Inspection, InspectionSignal
 from app.inspections.schemas import InspectionInput, InspectionQuery, InspectionRead
 from app.problems import InvalidParam
 from app.records.service import LinkList, RecordType
-from app.reference.models import Partner
+from app.reference.service import known_partners
 from app.signals.models import Signal
 
 
 def check_inspection(session: Session, inspection: Any) -> list[InvalidParam]:
-    named = set(inspection.partners)
-    known = set(session.scalars(select(col(Partner.code)).where(col(Partner.code).in_(named))))
     return [
         InvalidParam(
             name=f"partners.{index}", code="unknown-partner", reason=f"No partner `{code}`."
         )
         for index, code in enumerate(inspection.partners)
-        if code not in known
+        if not known_partners.exists(session, code)
     ]
 
 

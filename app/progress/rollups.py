@@ -21,8 +21,17 @@ def apply_record_change(
     (after=None), inside the request's transaction. `resource` is the path name
     (`signals`, `bestuurlijke-rapportages`, `measures`, `campaigns`, `inspections`); the
     dicts hold the record's column values by attribute name (`occurred_on`, `kind`, …)."""
+    apply_record_changes(session, resource, [(before, after)])
+
+
+def apply_record_changes(
+    session: Session,
+    resource: str,
+    changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """The same for many records at once: one rule lookup and one upsert in all."""
     spec = RESOURCES.get(resource)
-    if spec is None:
+    if spec is None or not changes:
         return
     # FOR SHARE: a concurrent change of a counting rule waits for this write, or this write
     # waits for it and then applies the new rule; either way no count is lost or doubled.
@@ -33,32 +42,35 @@ def apply_record_change(
         .with_for_update(read=True)
     ).all()
     date_attribute = spec.date_fields[spec.default_date_field]
+    deltas: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     for indicator_id, filters, sum_field in indicators:
         sum_attribute = spec.sum_fields.get(sum_field) if sum_field else None
-        deltas: dict[date, list[int]] = defaultdict(lambda: [0, 0])
-        for sign, values in ((-1, before), (1, after)):
-            if values is None or not rule_matches(spec, filters or {}, values):
-                continue
-            day = as_date(values.get(date_attribute))
-            if day is None:
-                continue
-            amount = int(values.get(sum_attribute) or 0) if sum_attribute else 0
-            deltas[day][0] += sign
-            deltas[day][1] += sign * amount
-        for day, (records, total) in sorted(deltas.items()):
-            if records or total:
-                _add(session, indicator_id, day, records, total)
+        for before, after in changes:
+            for sign, values in ((-1, before), (1, after)):
+                if values is None or not rule_matches(spec, filters or {}, values):
+                    continue
+                day = as_date(values.get(date_attribute))
+                if day is None:
+                    continue
+                amount = int(values.get(sum_attribute) or 0) if sum_attribute else 0
+                deltas[(indicator_id, day)][0] += sign
+                deltas[(indicator_id, day)][1] += sign * amount
+    rows = [
+        {"indicator_id": indicator_id, "day": day, "records": records, "total": total}
+        for (indicator_id, day), (records, total) in sorted(deltas.items())
+        if records or total
+    ]
+    if rows:
+        _add(session, rows)
 
 
-def _add(session: Session, indicator_id: int, day: date, records: int, total: int) -> None:
-    """Adds to one day's rollup atomically (INSERT … ON CONFLICT DO UPDATE), so concurrent
-    writes to the same day each add their own delta."""
+def _add(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Adds to the days' rollups atomically (one INSERT … ON CONFLICT DO UPDATE, in key
+    order), so concurrent writes to the same day each add their own delta."""
     dialect = session.get_bind().dialect.name
     insert_function: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
-    statement = insert_function(table).values(
-        indicator_id=indicator_id, day=day, records=records, total=total
-    )
+    statement = insert_function(table).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.indicator_id, table.c.day],
         set_={

@@ -153,9 +153,8 @@ def record_router(
         idempotency_key: IdempotencyKeyHeader = None,
     ) -> Any:
         def produce() -> tuple[int, dict[str, Any], str | None]:
-            record = service.create_record(session, caller, record_type, payload)
-            body = service.output(session, record_type, record)
-            return 201, body, f"/api/v1/{record_type.resource}/{record.id}"
+            created = service.create_record(session, caller, record_type, payload)
+            return 201, created.body, f"/api/v1/{record_type.resource}/{created.id}"
 
         settings = request.state.settings
         stored = run_once(

@@ -13,19 +13,27 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
 from app.access.caller import Caller
-from app.audit.service import audit, changed_fields
-from app.db import utcnow
-from app.problems import Conflict, InvalidInput, InvalidParam, NotFound, invalid_params_from_errors
-from app.progress.rollups import apply_record_change
+from app.audit.service import audit, audit_many, changed_fields
+from app.db import new_id, utcnow
+from app.problems import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidParam,
+    NotFound,
+    invalid_params_from_errors,
+)
+from app.progress.rollups import apply_record_change, apply_record_changes
 from app.records.fields import RecordInput, RecordOutput, RecordQuery
 from app.records.models import RecordColumns
-from app.records.references import next_reference
+from app.records.references import reserve_references
 from app.records.workflow import Workflow
-from app.reference.models import Partner, Theme
+from app.reference.service import known_partners, known_themes
 from app.schemas import Confidentiality
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
@@ -226,9 +234,17 @@ class ValidInput:
 
 
 def validate_document(
-    session: Session, caller: Caller, record_type: RecordType, document: Any
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    document: Any,
+    *,
+    visible: dict[type[RecordColumns], set[uuid.UUID]] | None = None,
 ) -> ValidInput:
-    """Validates a whole input document; every problem is reported at once (400)."""
+    """Validates a whole input document; every problem is reported at once (400).
+
+    `visible` holds, per link target, the ids the caller may link to among those the
+    documents name (see `visible_links`); it is looked up when not given."""
     if not isinstance(document, dict):
         raise InvalidInput.one("body", "object", "The body must be a JSON object.")
     document = dict(document)
@@ -243,12 +259,18 @@ def validate_document(
     reported = {param.name for param in errors} | {param.name.split(".")[0] for param in errors}
 
     theme = document.get("theme")
-    if isinstance(theme, str) and "theme" not in reported and session.get(Theme, theme) is None:
+    if (
+        isinstance(theme, str)
+        and "theme" not in reported
+        and not known_themes.exists(session, theme)
+    ):
         errors.append(
             InvalidParam(name="theme", code="unknown-theme", reason=f"No theme `{theme}`.")
         )
     partner = _partner_of(session, caller, document.get("partner"), errors, reported)
-    errors.extend(_check_links(session, caller, record_type, document, reported))
+    if visible is None:
+        visible = visible_links(session, caller, record_type, [document])
+    errors.extend(_check_links(record_type, document, reported, visible))
     if parsed is not None:
         if record_type.check is not None:
             errors.extend(record_type.check(session, parsed))
@@ -319,7 +341,7 @@ def _partner_of(
             )
         )
         return caller.partner or ""
-    if not isinstance(named, str) or session.get(Partner, named) is None:
+    if not isinstance(named, str) or not known_partners.exists(session, named):
         errors.append(
             InvalidParam(name="partner", code="unknown-partner", reason=f"No partner `{named}`.")
         )
@@ -327,39 +349,58 @@ def _partner_of(
     return named
 
 
-def _check_links(
-    session: Session,
-    caller: Caller,
-    record_type: RecordType,
-    document: dict[str, Any],
-    reported: set[str],
-) -> list[InvalidParam]:
-    """Links must point at records that exist and that the caller may see."""
-    wanted: list[tuple[str, type[RecordColumns], str, uuid.UUID]] = []
+def _named_links(
+    record_type: RecordType, document: dict[str, Any]
+) -> list[tuple[str, type[RecordColumns], str, uuid.UUID]]:
+    """(property path, target table, label, id) for every well-formed link in a document."""
+    named: list[tuple[str, type[RecordColumns], str, uuid.UUID]] = []
     for link in record_type.link_lists:
         values = document.get(link.name)
         if not isinstance(values, list) or len(values) > 100:
             continue
         for index, value in enumerate(values):
             target_id = _uuid(value)
-            if target_id is not None and f"{link.name}.{index}" not in reported:
-                wanted.append((f"{link.name}.{index}", link.target, link.target_label, target_id))
+            if target_id is not None:
+                named.append((f"{link.name}.{index}", link.target, link.target_label, target_id))
     for link_field in record_type.link_fields:
         target_id = _uuid(document.get(link_field.name))
-        if link_field.name not in reported and target_id is not None:
-            wanted.append((link_field.name, link_field.target, link_field.target_label, target_id))
-    errors = []
-    for name, target, label, target_id in wanted:
-        found = session.scalar(
-            select(col(target.id)).where(col(target.id) == target_id, caller.readable(target))
-        )
-        if found is None:
-            errors.append(
-                InvalidParam(
-                    name=name, code="unknown-link", reason=f"No {label} with id {target_id}."
-                )
+        if target_id is not None:
+            named.append((link_field.name, link_field.target, link_field.target_label, target_id))
+    return named
+
+
+def visible_links(
+    session: Session, caller: Caller, record_type: RecordType, documents: Sequence[Any]
+) -> dict[type[RecordColumns], set[uuid.UUID]]:
+    """Of the records the documents link to, those the caller may see: one query per
+    target table for all documents together."""
+    wanted: dict[type[RecordColumns], set[uuid.UUID]] = {}
+    for document in documents:
+        if isinstance(document, dict):
+            for _, target, _, target_id in _named_links(record_type, document):
+                wanted.setdefault(target, set()).add(target_id)
+    return {
+        target: set(
+            session.scalars(
+                select(col(target.id)).where(col(target.id).in_(ids), caller.readable(target))
             )
-    return errors
+        )
+        for target, ids in wanted.items()
+    }
+
+
+def _check_links(
+    record_type: RecordType,
+    document: dict[str, Any],
+    reported: set[str],
+    visible: dict[type[RecordColumns], set[uuid.UUID]],
+) -> list[InvalidParam]:
+    """Links must point at records that exist and that the caller may see."""
+    return [
+        InvalidParam(name=name, code="unknown-link", reason=f"No {label} with id {target_id}.")
+        for name, target, label, target_id in _named_links(record_type, document)
+        if name not in reported and target_id not in visible.get(target, set())
+    ]
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -372,32 +413,160 @@ def _uuid(value: Any) -> uuid.UUID | None:
 # ---------------------------------------------------------------- writing
 
 
-def create_record(session: Session, caller: Caller, record_type: RecordType, document: Any) -> Any:
+@dataclass(frozen=True)
+class Created:
+    """A record just stored, with its representation."""
+
+    id: uuid.UUID
+    reference: str
+    version: int
+    body: dict[str, Any]
+
+
+def create_record(
+    session: Session, caller: Caller, record_type: RecordType, document: Any
+) -> Created:
     """Validates and stores a new record, with its audit entry and rollups, in the session."""
-    valid = validate_document(session, caller, record_type, document)
-    values = valid.values
-    external_id = values.get("external_id")
-    if external_id is not None and find_by_external_id(
-        session, values["partner"], record_type, external_id
-    ):
-        raise Conflict(
-            f"Partner `{values['partner']}` already has a {record_type.label} with externalId "
-            f"`{external_id}`.",
-        )
+    result = create_records(session, caller, record_type, [document])[0]
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+def create_records(
+    session: Session, caller: Caller, record_type: RecordType, documents: Sequence[Any]
+) -> list[Created | DomainError]:
+    """Validates and stores many new records of one type: per document the record or why
+    not (a validation error, or a Conflict on its externalId), in input order.
+
+    Each statement serves all documents (link lookup, reference numbers, records, links,
+    audit entries, rollups), so a batch costs about as many round trips as one record.
+    Nothing is written before every document is validated."""
+    results: list[Created | DomainError | None] = [None] * len(documents)
+    visible = visible_links(session, caller, record_type, documents)
+    valid: list[tuple[int, ValidInput]] = []
+    claimed: set[tuple[str, str]] = set()
+    for index, document in enumerate(documents):
+        try:
+            checked = validate_document(session, caller, record_type, document, visible=visible)
+        except DomainError as error:
+            results[index] = error
+            continue
+        external_id = checked.values.get("external_id")
+        if external_id is not None:
+            if (checked.values["partner"], external_id) in claimed:
+                results[index] = _external_id_taken(record_type, checked.values)
+                continue
+            claimed.add((checked.values["partner"], external_id))
+        valid.append((index, checked))
+    if valid:
+        _store_new(session, caller, record_type, valid, results)
+    return [result for result in results if result is not None]
+
+
+def _store_new(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    valid: list[tuple[int, ValidInput]],
+    results: list[Created | DomainError | None],
+) -> None:
     now = utcnow()
-    record = record_type.model(
-        **values,
-        reference=next_reference(session, record_type.prefix, now.year),
-        created_at=now,
-        updated_at=now,
-        created_by=caller.client_id,
-        version=1,
-    )
     workflow = record_type.workflow
-    if workflow is not None and getattr(record, "status", None) in workflow.closing:
-        record.closed_at = now
-    _save(session, caller, record_type, record, valid.links, before=None, old_columns=None)
-    return record
+    references = reserve_references(session, record_type.prefix, now.year, len(valid))
+    rows = []
+    for (_, checked), reference in zip(valid, references, strict=True):
+        status = checked.values.get("status")
+        closed = workflow is not None and status in workflow.closing
+        rows.append(
+            {
+                **checked.values,
+                "id": new_id(),
+                "reference": reference,
+                "created_at": now,
+                "updated_at": now,
+                "created_by": caller.client_id,
+                "version": 1,
+                "closed_at": now if closed else None,
+                "purged_at": None,
+            }
+        )
+    inserted = _insert_new(session, record_type, rows)
+    stored: list[tuple[dict[str, Any], ValidInput, dict[str, Any]]] = []
+    for (index, checked), row in zip(valid, rows, strict=True):
+        if row["id"] not in inserted:
+            results[index] = _external_id_taken(record_type, checked.values)
+            continue
+        body = _representation(record_type, row, checked.links)
+        stored.append((row, checked, body))
+        results[index] = Created(row["id"], row["reference"], 1, body)
+    if not stored:
+        return
+    _write_new_links(
+        session, record_type, [(row["id"], checked.links) for row, checked, _ in stored]
+    )
+    audit_many(
+        session,
+        caller,
+        "create",
+        resource=record_type.resource,
+        entries=[(row["id"], changed_fields({}, _auditable(body))) for row, _, body in stored],
+    )
+    apply_record_changes(session, record_type.resource, [(None, row) for row, _, _ in stored])
+
+
+def _insert_new(
+    session: Session, record_type: RecordType, rows: list[dict[str, Any]]
+) -> set[uuid.UUID]:
+    """One INSERT for all rows; a row whose partner already has its externalId is left out
+    (ON CONFLICT DO NOTHING), also when a concurrent transaction just stored it."""
+    table: Any = record_type.model.__table__  # type: ignore[attr-defined]
+    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # executemany with RETURNING: one constant (cached) statement, sent as one INSERT.
+    statement = (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["partner", "external_id"])
+        .returning(table.c.id)
+    )
+    try:
+        return set(session.execute(statement, rows).scalars().all())
+    except IntegrityError as error:  # a foreign key: a linked record was deleted meanwhile
+        raise Conflict(
+            f"A {record_type.label} could not be stored: a record it links to is gone."
+        ) from error
+
+
+def _external_id_taken(record_type: RecordType, values: dict[str, Any]) -> Conflict:
+    return Conflict(
+        f"Partner `{values['partner']}` already has a {record_type.label} with externalId "
+        f"`{values['external_id']}`."
+    )
+
+
+def _representation(
+    record_type: RecordType, row: dict[str, Any], links: dict[str, list[uuid.UUID]]
+) -> dict[str, Any]:
+    values = dict(row)
+    for link in record_type.link_lists:
+        values[_attribute(record_type.output_schema, link.name)] = links.get(link.name, [])
+    body: BaseModel = record_type.output_schema.model_validate(values)
+    return body.model_dump(mode="json", by_alias=True)
+
+
+def _write_new_links(
+    session: Session,
+    record_type: RecordType,
+    records: list[tuple[uuid.UUID, dict[str, list[uuid.UUID]]]],
+) -> None:
+    for link in record_type.link_lists:
+        table: Any = link.table.__table__  # type: ignore[attr-defined]
+        rows = [
+            {link.owner_column: record_id, link.target_column: target, "position": position}
+            for record_id, links in records
+            for position, target in enumerate(links.get(link.name, []))
+        ]
+        if rows:
+            session.execute(insert(table), rows)
 
 
 def update_record(

@@ -93,3 +93,24 @@ def get_indicator(session: Session, code: str, plan_code: str | None) -> Indicat
     indicator = get_indicator_row(session, code, plan_code)
     row = session.execute(_indicator_statement().where(col(Indicator.id) == indicator.id)).one()
     return IndicatorRead.from_row(*row)
+
+
+class KnownCodes:
+    """The codes of a small reference table (themes, partners), cached in the process.
+
+    A code not in the cache is looked up again, so one added since is found; codes are
+    never deleted through the API, and the foreign keys still guard the tables."""
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+        self.codes: frozenset[str] = frozenset()
+
+    def exists(self, session: Session, code: str) -> bool:
+        if code in self.codes:
+            return True
+        self.codes = frozenset(session.scalars(select(self.column)).all())
+        return code in self.codes
+
+
+known_themes = KnownCodes(col(Theme.code))
+known_partners = KnownCodes(col(Partner.code))
