@@ -282,8 +282,11 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
         _lock_subjects(session, caller, [envelopes[index] for index in to_apply])
     waiting = _pending_for(session, caller, [envelopes[i] for i in to_apply])
     batch_pending: list[int] = []
-    for index in to_apply:
-        _apply(session, caller, envelopes, outcomes, index, batch_pending, now, waiting)
+    for run in _runs(envelopes, to_apply):
+        if len(run) > 1:
+            _apply_creates(session, caller, envelopes, outcomes, run, batch_pending, now, waiting)
+        else:
+            _apply(session, caller, envelopes, outcomes, run[0], batch_pending, now, waiting)
 
     decided = [
         {
@@ -483,6 +486,83 @@ def _lock_subjects(session: Session, caller: Caller, envelopes: list[Envelope]) 
         }
     )
     session.execute(_LOCK_SUBJECTS, {"keys": keys})
+
+
+def _runs(envelopes: list[Envelope], indexes: list[int]) -> list[list[int]]:
+    """The events in input order, with each run of consecutive creates of one record type
+    together (they are stored in one go); any other event on its own."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        envelope = envelopes[index]
+        previous = envelopes[runs[-1][-1]] if runs else None
+        if (
+            previous is not None
+            and envelope.action == previous.action == "created"
+            and envelope.record_type is previous.record_type
+        ):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _apply_creates(
+    session: Session,
+    caller: Caller,
+    envelopes: list[Envelope],
+    outcomes: list[Outcome | None],
+    run: list[int],
+    batch_pending: list[int],
+    now: datetime,
+    waiting: dict[tuple[str, str | None], list[InboxEvent]],
+) -> None:
+    """A run of creates of one record type through `create_records`: validated one by one,
+    stored together. An event the record service would not take is rejected alone."""
+    record_type = envelopes[run[0]].record_type
+    assert record_type is not None
+    bulk: list[int] = []
+    for index in run:
+        envelope = envelopes[index]
+        if isinstance(envelope.data, dict) and not _ownership_errors(
+            caller, envelope.subject, envelope.data
+        ):
+            bulk.append(index)
+        else:  # reported with every problem by the one-by-one path
+            _apply(session, caller, envelopes, outcomes, index, batch_pending, now, waiting)
+    if not bulk:
+        return
+    documents = [{**envelopes[i].data, "externalId": envelopes[i].subject} for i in bulk]
+    savepoint = session.begin_nested()
+    try:
+        results = records.create_records(session, caller, record_type, documents)
+    except DomainError:
+        # A linked record vanished meanwhile: find out which event it was, one by one.
+        savepoint.rollback()
+        for index in bulk:
+            _apply(session, caller, envelopes, outcomes, index, batch_pending, now, waiting)
+        return
+    savepoint.commit()
+    for index, result in zip(bulk, results, strict=True):
+        envelope, outcome = envelopes[index], outcomes[index]
+        assert outcome is not None
+        if isinstance(result, DomainError):
+            error = _in_data(result) if isinstance(result, InvalidInput) else result
+            outcome.status, outcome.error = StoredStatus.REJECTED.value, error_body(error)
+            continue
+        outcome.status, outcome.record_id = StoredStatus.ACCEPTED.value, result.id
+        stored = waiting.get((record_type.resource, envelope.subject), [])
+        if stored or any(envelopes[i].subject == envelope.subject for i in batch_pending):
+            _apply_pending(
+                session,
+                caller,
+                envelopes,
+                outcomes,
+                record_type,
+                envelope,
+                batch_pending,
+                now,
+                stored,
+            )
 
 
 def _apply(
