@@ -436,13 +436,13 @@ def _insert_claims(session: Session, rows: list[dict[str, Any]]) -> set[uuid.UUI
     rows.sort(key=lambda row: (row["event_id"] is None, row["source"] or "", row["event_id"] or ""))
     table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
     dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    # executemany with RETURNING: one constant (cached) statement, sent as one INSERT.
     statement = (
         dialect.insert(table)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["source", "event_id"])
         .returning(table.c.id)
     )
-    return set(session.scalars(statement).all())
+    return set(session.execute(statement, rows).scalars().all())
 
 
 def _first_deliveries(
