@@ -103,26 +103,32 @@ class EventResult(ApiModel):
     """The outcome of one event, in a batch's `results` and as the answer to one event."""
 
     id: str | None = Field(
-        description="The event's `id`.", examples=["b7d3c2e0-5c1a-4f7e-9a51-0c6f1e2d3a4b"]
+        default=None,
+        description="The event's `id`.",
+        examples=["b7d3c2e0-5c1a-4f7e-9a51-0c6f1e2d3a4b"],
     )
     source: str | None = Field(
-        description="The event's `source`.", examples=["urn:nl:politie:zhz:bvh"]
+        default=None, description="The event's `source`.", examples=["urn:nl:politie:zhz:bvh"]
     )
     status: EventStatus = Field(examples=["accepted"])
     record_id: uuid.UUID | None = Field(
+        default=None,
         description="The record the event made or changed (for a duplicate: the first delivery's).",
         examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"],
     )
     error: EventError | None = Field(
+        default=None,
         description="Why it was rejected (for a duplicate: why the first delivery was).",
         examples=[None],
     )
     inbox_id: uuid.UUID | None = Field(
+        default=None,
         description="The stored event, at `/api/v1/events/{inboxId}`; null when the "
         "first delivery belongs to another partner.",
         examples=["0190c8a4-1111-7a4e-9bde-5f4a1c2b3d4e"],
     )
     inbox_status: StoredStatus | None = Field(
+        default=None,
         description="The stored event's status as it stands (for a duplicate: the first "
         "delivery's outcome, e.g. `accepted` once a pending update was applied).",
         examples=["accepted"],
