@@ -1,11 +1,12 @@
 """Authentication and per-route role requirements, as `Annotated` dependencies."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.access.caller import Caller
 from app.access.service import find_caller
@@ -43,13 +44,17 @@ def authenticate(
     return caller
 
 
-def require(*roles: Role) -> Callable[..., Caller]:
+def require(*roles: Role) -> Callable[..., Awaitable[Caller]]:
     """A dependency that lets through the given roles and admin, and answers 403 to others."""
     allowed = frozenset(roles) | {Role.ADMIN}
 
-    def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+    # async: no thread hop for what is a set lookup; only the rare denial does blocking IO.
+    async def dependency(
+        request: Request, caller: Annotated[Caller, Depends(authenticate)]
+    ) -> Caller:
         if caller.role not in allowed:
-            audit_now(
+            await run_in_threadpool(
+                audit_now,
                 request_engine(request),
                 caller,
                 "authorize",
