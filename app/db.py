@@ -83,10 +83,7 @@ def make_engine(database_url: str, pool_size: int = 10, max_overflow: int = 20) 
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # No pre-ping: it costs a round trip on every checkout. A connection that died (a
-    # database restart) fails its request once and is then replaced; clients retry, and
-    # writes are idempotent (Idempotency-Key, event ids).
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
 def configure_engine(database_url: str) -> Engine:

@@ -45,11 +45,9 @@ def create_client(
 
 def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
     """The caller for a key, or None and why not (never echoing the key). Notes when the
-    key was last used (at most once a minute)."""
+    key was last used; the caller commits."""
     digest = hash_key(key)
-    table: Any = Client.__table__  # type: ignore[attr-defined]
-    # A plain row, not an ORM object: this runs on every request.
-    client = session.execute(select(table).where(table.c.key_hash == digest)).first()
+    client = session.scalar(select(Client).where(col(Client.key_hash) == digest))
     if client is None or not hmac.compare_digest(client.key_hash, digest):
         return None, "unknown key"
     now = utcnow()
@@ -73,8 +71,7 @@ def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
     return caller_of(client), ""
 
 
-def caller_of(client: Any) -> Caller:
-    """From a client row or object."""
+def caller_of(client: Client) -> Caller:
     return Caller(
         client_id=client.id,
         name=client.name,
