@@ -10,7 +10,7 @@ from typing import Any
 
 from asgi_correlation_id import correlation_id
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import API_VERSION
@@ -174,7 +174,12 @@ async def json_body(request: Request) -> Any:
     """The request body as parsed JSON, for bodies the service validates as a whole."""
     from app.problems import InvalidInput
 
-    raw = await request.body()
+    try:
+        raw = await request.body()
+    except ClientDisconnect as error:  # the client went away: nothing to answer, no crash
+        raise InvalidInput.one(
+            "body", "incomplete", "The client disconnected before the body was sent."
+        ) from error
     if not raw.strip():
         raise InvalidInput.one("body", "required", "A JSON body is required.")
     try:

@@ -70,4 +70,45 @@ def purge_expired(
                 for record_id in ids
             ],
         )
+    purged["inbox-events"] = _purge_inbox(session, cutoff, now, retention_years, dry_run)
     return purged
+
+
+def _purge_inbox(
+    session: Session, cutoff: datetime, now: datetime, retention_years: int, dry_run: bool
+) -> int:
+    """The stored events' `data` is personal data too: decided events (not pending) older
+    than the retention lose it from their stored body; the envelope and outcome stay."""
+    from sqlalchemy import type_coerce
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    from app.events.models import InboxEvent
+
+    body: Any = col(InboxEvent.event)
+    if session.get_bind().dialect.name == "postgresql":
+        has_data = type_coerce(body, JSONB).has_key("data")
+        without_data = type_coerce(body, JSONB).op("-")("data")
+    else:
+        has_data = func.json_type(body, "$.data").is_not(None)
+        without_data = func.json_remove(body, "$.data")
+    condition = and_(
+        has_data,
+        col(InboxEvent.decided_at).is_not(None),
+        col(InboxEvent.decided_at) < cutoff,
+    )
+    count = session.scalar(select(func.count()).select_from(InboxEvent).where(condition)) or 0
+    if dry_run or not count:
+        return count
+    session.execute(update(InboxEvent).where(condition).values(event=without_data))
+    session.execute(
+        insert(AuditEvent).values(
+            id=new_id(),
+            occurred_at=now,
+            client_name="system: purge-expired",
+            action="purge",
+            resource="inbox-events",
+            outcome="success",
+            detail=f"data of {count} stored events blanked after {retention_years} years",
+        )
+    )
+    return count

@@ -195,3 +195,20 @@ def test_request_id_is_returned_and_logged(
     assert records[-1].correlation_id == request_id
     assert records[-1].route == "/plans"
     assert admin.key not in caplog.text
+
+
+def test_a_client_that_disconnects_mid_body_is_no_server_error() -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
+    from app.conventions import json_body
+    from app.problems import InvalidInput
+
+    async def receive() -> dict[str, str]:
+        return {"type": "http.disconnect"}
+
+    request = Request({"type": "http", "method": "POST", "headers": []}, receive)
+    with pytest.raises(InvalidInput) as raised:
+        asyncio.run(json_body(request))
+    assert raised.value.invalid_params[0].code == "incomplete"

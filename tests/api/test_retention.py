@@ -1,5 +1,6 @@
 """AVG retention: `purge-expired` blanks personal data of long-closed records, and only that."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,3 +81,51 @@ def test_purge_blanks_personal_data_of_long_closed_records_only(
 
     assert cli(["purge-expired"]) == 0  # nothing is purged twice
     assert "blanked personal data of 0 signals" in capsys.readouterr().out
+
+
+def test_purge_blanks_stored_event_bodies_of_old_decided_events(
+    make_client: MakeClient, engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    import app.db
+
+    monkeypatch.setattr(app.db, "_engine", engine)
+    partner = make_client("partner", "politie", eventSources=["urn:nl:politie:test"])
+
+    def post(event_id: str, subject: str) -> dict[str, Any]:
+        event = {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": "urn:nl:politie:test",
+            "type": "nl.ondermijning.signal.created",
+            "time": "2023-02-01T10:00:00Z",
+            "subject": subject,
+            "datacontenttype": "application/json",
+            "data": {"channel": "partnermelding", "receivedOn": "2023-02-01", "description": "Jan"},
+        }
+        response = partner.post(
+            "/api/v1/events", json=event, headers={"Content-Type": "application/cloudevents+json"}
+        )
+        assert response.status_code == 201, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    old, recent = post("e-old", "S-1"), post("e-new", "S-2")
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE inbox_events SET decided_at = :t WHERE event_id = 'e-old'"),
+            {"t": datetime.now(UTC) - timedelta(days=6 * 366)},
+        )
+    status = cli(["purge-expired"])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "blanked personal data of 1 inbox-events" in captured.out
+    with engine.connect() as connection:
+        bodies = dict(connection.execute(text("SELECT event_id, event FROM inbox_events")).all())
+    old_body, new_body = (
+        json.loads(v) if isinstance(v, str) else v for v in (bodies["e-old"], bodies["e-new"])
+    )
+    assert "data" not in old_body
+    assert old_body["id"] == "e-old"
+    assert new_body["data"]["description"] == "Jan"
+    # The outcome stays readable; the record it made is there.
+    assert partner.get(f"/api/v1/events/{old['inboxId']}").json()["status"] == "accepted"
+    assert partner.get(f"/api/v1/events/{recent['inboxId']}").status_code == 200
