@@ -85,6 +85,8 @@ def _purge_inbox(
     from app.events.models import InboxEvent
 
     body: Any = col(InboxEvent.event)
+    has_data: Any
+    without_data: Any
     if session.get_bind().dialect.name == "postgresql":
         has_data = type_coerce(body, JSONB).has_key("data")
         without_data = type_coerce(body, JSONB).op("-")("data")
