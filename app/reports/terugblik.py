@@ -76,10 +76,14 @@ class CountFigure:
     date_field: str | None = None  # API name; default the resource's own date field
 
 
+# Signals, rapportages, measures and inspections have no pillar of their own: they are the
+# work of a plan's first pillar (by position: tackling the crime itself), whatever its code.
+FIRST_PILLAR = "first"
+
 COUNT_FIGURES = [
     CountFigure(
         key="signalen-casusoverleg",
-        pillar="p1",
+        pillar=FIRST_PILLAR,
         resource="signals",
         filters={"channel": ["casusoverleg"]},
         date_field="discussedOn",
@@ -88,7 +92,7 @@ COUNT_FIGURES = [
     ),
     CountFigure(
         key="meldingen-meld-misdaad-anoniem",
-        pillar="p1",
+        pillar=FIRST_PILLAR,
         resource="signals",
         filters={"channel": ["meld-misdaad-anoniem"]},
         singular="Er is {n} ondermijning gerelateerde melding binnengekomen via "
@@ -478,8 +482,8 @@ def look_back(session: Session, plan: Plan, window: Window) -> LookBack:
         select(Pillar).where(col(Pillar.plan_id) == plan.id).order_by(col(Pillar.position))
     ).all()
     texts = {pillar.code: PillarText() for pillar in pillars}
-    first = texts.get("p1") or PillarText()
-    _count_figures(session, window, texts | {"p1": first})
+    first = texts[pillars[0].code] if pillars else PillarText()
+    _count_figures(session, window, texts | {FIRST_PILLAR: first})
     later = _inspections(session, window, first)
     _rapportages(session, window, first)
     for sentence in later:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, select
 
 from app.reports.demo import LETTER_MILESTONE_UPDATES, LETTER_RECORDS, resolve_links
 from tests.conftest import ApiClient, MakeClient
@@ -209,3 +210,50 @@ def test_terugblik_input_and_roles(make_client: MakeClient) -> None:
     )
     partner = make_client("partner", "politie")
     assert partner.get("/api/v1/reports/terugblik").status_code == 403
+
+
+def test_another_plan_with_other_pillar_codes_gets_its_own_terugblik(
+    make_client: MakeClient, engine: Engine
+) -> None:
+    """Nothing is tied to the 2023-2024 plan's codes: a plan whose pillars are coded
+    differently reports signals under its first pillar."""
+    from datetime import date
+
+    from sqlmodel import Session, delete
+
+    from app.reference.models import Pillar, Plan
+
+    with Session(engine) as session:
+        plan = Plan(
+            code="2025-2026",
+            title="Uitvoeringsplan 2025-2026",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2026, 12, 31),
+        )
+        session.add(plan)
+        session.flush()
+        for position, code in enumerate(("aanpak", "overheid", "samenleving"), start=1):
+            session.add(Pillar(plan_id=plan.id, code=code, title=code.title(), position=position))
+        session.commit()
+    try:
+        coordinator = make_client("coordinator", "politie")
+        response = coordinator.post(
+            "/api/v1/signals",
+            json={"channel": "meld-misdaad-anoniem", "receivedOn": "2025-02-03"},
+        )
+        assert response.status_code == 201
+        analyst = make_client("analyst")
+        report = analyst.get(
+            "/api/v1/reports/terugblik",
+            params={"plan": "2025-2026", "from": "2025-01-01", "to": "2025-04-30"},
+        ).json()
+        assert [p["code"] for p in report["pillars"]] == ["aanpak", "overheid", "samenleving"]
+        assert report["pillars"][0]["sentences"] == [
+            "Er is één ondermijning gerelateerde melding binnengekomen via Meld Misdaad Anoniem."
+        ]
+    finally:
+        with Session(engine) as session:
+            plan_id = session.scalars(select(Plan.id).where(Plan.code == "2025-2026")).one()
+            session.execute(delete(Pillar).where(Pillar.plan_id == plan_id))
+            session.execute(delete(Plan).where(Plan.id == plan_id))
+            session.commit()
