@@ -46,7 +46,3 @@ def reserve_references(session: Session, prefix: str, year: int, count: int) -> 
         last = session.execute(statement).scalar_one()
         numbers = list(range(last - count + 1, last + 1))
     return [f"{prefix}-{year}-{number:06d}" for number in numbers]
-
-
-def next_reference(session: Session, prefix: str, year: int) -> str:
-    return reserve_references(session, prefix, year, 1)[0]

@@ -34,7 +34,6 @@ from app.records.models import RecordColumns
 from app.records.references import reserve_references
 from app.records.workflow import Workflow
 from app.reference.service import known_partners, known_themes
-from app.schemas import Confidentiality
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
 # Query fields that are not column filters.
@@ -730,10 +729,6 @@ def history(
         }
         for entry in audit_history(session, record_type.resource, record.id)
     ]
-
-
-def default_confidentiality() -> str:
-    return Confidentiality.VERTROUWELIJK.value
 
 
 def on_or_after(
