@@ -187,13 +187,8 @@ def _columns(record: Any) -> dict[str, Any]:
 def _as_output(
     record_type: RecordType, record: Any, links: dict[str, dict[uuid.UUID, list[uuid.UUID]]]
 ) -> dict[str, Any]:
-    values = _columns(record)
-    for link in record_type.link_lists:
-        values[_attribute(record_type.output_schema, link.name)] = links[link.name].get(
-            record.id, []
-        )
-    body: BaseModel = record_type.output_schema.model_validate(values)
-    return body.model_dump(mode="json", by_alias=True)
+    own_links = {name: by_record.get(record.id, []) for name, by_record in links.items()}
+    return _representation(record_type, _columns(record), own_links)
 
 
 def _attribute(schema: type[BaseModel], api_name: str) -> str:
@@ -619,34 +614,20 @@ def update_record(
     record.version = record.version + 1
     if workflow is not None and record.status != old_status and record.status in workflow.closing:
         record.closed_at = now
-    _save(session, caller, record_type, record, valid.links, before=before, old_columns=old_columns)
-    return record
-
-
-def _save(
-    session: Session,
-    caller: Caller,
-    record_type: RecordType,
-    record: Any,
-    links: dict[str, list[uuid.UUID]],
-    *,
-    before: dict[str, Any] | None,
-    old_columns: dict[str, Any] | None,
-) -> None:
-    """Writes a new (before=None) or changed record with its links, audit entry and rollups."""
     session.add(record)
     _flush(session, record_type)
-    _write_links(session, record_type, record.id, links, replace=before is not None)
+    _replace_links(session, record_type, record.id, valid.links)
     after = output(session, record_type, record)
     audit(
         session,
         caller,
-        "create" if before is None else "update",
+        "update",
         resource=record_type.resource,
         record_id=record.id,
-        changes=changed_fields(_auditable(before or {}), _auditable(after)),
+        changes=changed_fields(_auditable(before), _auditable(after)),
     )
     apply_record_change(session, record_type.resource, old_columns, _columns(record))
+    return record
 
 
 def delete_record(session: Session, caller: Caller, record_type: RecordType, record: Any) -> None:
@@ -679,24 +660,16 @@ def _flush(session: Session, record_type: RecordType) -> None:
         ) from error
 
 
-def _write_links(
+def _replace_links(
     session: Session,
     record_type: RecordType,
     record_id: uuid.UUID,
     links: dict[str, list[uuid.UUID]],
-    *,
-    replace: bool,
 ) -> None:
     for link in record_type.link_lists:
         table: Any = link.table.__table__  # type: ignore[attr-defined]
-        if replace:
-            session.execute(delete(table).where(table.c[link.owner_column] == record_id))
-        rows = [
-            {link.owner_column: record_id, link.target_column: target, "position": position}
-            for position, target in enumerate(links.get(link.name, []))
-        ]
-        if rows:
-            session.execute(insert(table), rows)
+        session.execute(delete(table).where(table.c[link.owner_column] == record_id))
+    _write_new_links(session, record_type, [(record_id, links)])
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
