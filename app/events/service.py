@@ -369,10 +369,7 @@ def _receive_one(session: Session, caller: Caller, raw: Any) -> EventResult:
         if session.get_bind().dialect.name == "postgresql":
             _lock_subjects(session, caller, [envelope])
         try:
-            if envelope.action == "created":
-                record_id = _create(session, caller, record_type, envelope.subject, envelope.data)
-            else:
-                record_id = _update(session, caller, record_type, envelope.subject, envelope.data)
+            record_id = _apply_envelope(session, caller, envelope)
         except DomainError as error:
             session.rollback()
             envelope.problem = error
@@ -583,10 +580,7 @@ def _apply(
     savepoint = session.begin_nested()
     record_id: uuid.UUID | None
     try:
-        if envelope.action == "created":
-            record_id = _create(session, caller, record_type, envelope.subject, envelope.data)
-        else:
-            record_id = _update(session, caller, record_type, envelope.subject, envelope.data)
+        record_id = _apply_envelope(session, caller, envelope)
     except DomainError as error:
         savepoint.rollback()
         outcome.status, outcome.error = StoredStatus.REJECTED.value, error_body(error)
@@ -719,6 +713,15 @@ def _in_data(error: InvalidInput) -> InvalidInput:
         for p in error.invalid_params
     ]
     return InvalidInput(params, "The event's data has invalid input; see invalidParams.")
+
+
+def _apply_envelope(session: Session, caller: Caller, envelope: Envelope) -> uuid.UUID | None:
+    """The record the event made or changed; None for an update whose record is not there."""
+    record_type = envelope.record_type
+    assert record_type is not None
+    if envelope.action == "created":
+        return _create(session, caller, record_type, envelope.subject, envelope.data)
+    return _update(session, caller, record_type, envelope.subject, envelope.data)
 
 
 def _create(
