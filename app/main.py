@@ -11,6 +11,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from sqlmodel import Session
 
 from app import API_VERSION
+from app.access.cache import CallerCache, ClientChangeListener
 from app.access.dependencies import authenticate
 from app.access.router import router as clients_router
 from app.access.service import ensure_admin_client
@@ -99,8 +100,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with Session(engine) as session:
                 ensure_admin_client(session, settings.admin_api_key.get_secret_value())
         sweep_pending_events_at_start(engine, settings.pending_event_days)
-        # Every request (in the mounted API too) finds the engine in `request.state`.
-        yield {"engine": engine, "settings": settings}
+        callers = CallerCache()
+        listener = None
+        if engine.dialect.name == "postgresql":
+            listener = ClientChangeListener(engine, callers)
+            listener.start()
+        # Every request (in the mounted API too) finds these in `request.state`.
+        yield {"engine": engine, "settings": settings, "callers": callers}
+        if listener is not None:
+            listener.stop()
         engine.dispose()
 
     app = FastAPI(

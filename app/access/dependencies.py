@@ -8,10 +8,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.access.cache import CallerCache
 from app.access.caller import Caller
-from app.access.service import find_caller
+from app.access.keys import hash_key
+from app.access.service import caller_of, find_client
 from app.audit.service import audit_now
-from app.db import request_engine
+from app.db import request_engine, utcnow
 from app.problems import Forbidden, Unauthorized
 from app.schemas import Role
 
@@ -22,27 +24,49 @@ _bearer = HTTPBearer(
 )
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    """The caller, looked up in a short transaction of its own before the request's own
-    session connects: a request never holds two pooled connections at once (with many
-    concurrent requests that would empty the pool and wait on itself), and the once-a-minute
-    `lastUsedAt` write holds no lock while the request runs."""
+    """The caller of the request. A key this process found valid before is answered from
+    its cache (app/access/cache.py), which any change to a client empties at once; any other
+    key is looked up in a thread."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        audit_now(
-            request_engine(request), None, "authenticate", outcome="failure", detail="missing key"
+        await run_in_threadpool(
+            audit_now,
+            request_engine(request),
+            None,
+            "authenticate",
+            outcome="failure",
+            detail="missing key",
         )
         raise Unauthorized()
+    callers: CallerCache | None = getattr(request.state, "callers", None)
+    digest = hash_key(credentials.credentials)
+    if callers is not None:
+        cached = callers.get(digest, utcnow())
+        if cached is not None:
+            return cached
+    return await run_in_threadpool(_look_up, request, credentials.credentials, digest, callers)
+
+
+def _look_up(request: Request, key: str, digest: str, callers: CallerCache | None) -> Caller:
+    """In a short transaction of its own before the request's own session connects: a
+    request never holds two pooled connections at once (with many concurrent requests that
+    would empty the pool and wait on itself), and the once-a-minute `lastUsedAt` write holds
+    no lock while the request runs."""
+    generation = callers.generation if callers is not None else 0
     # Autocommit: the lookup and the rare touch are one statement each, atomic on their own;
     # no BEGIN and COMMIT round trips are spent on every request.
     engine = request_engine(request)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        caller, reason = find_caller(Session(bind=connection), credentials.credentials)
-    if caller is None:
-        audit_now(request_engine(request), None, "authenticate", outcome="failure", detail=reason)
+        found, reason = find_client(Session(bind=connection), key)
+    if found is None:
+        audit_now(engine, None, "authenticate", outcome="failure", detail=reason)
         raise Unauthorized("The API key is unknown, revoked or expired.")
+    caller = caller_of(found)
+    if callers is not None:
+        callers.put(digest, caller, found.expires_at, generation)
     return caller
 
 

@@ -76,8 +76,14 @@ def get_client(client_id: ClientId, caller: AdminClient, session: SessionDep) ->
     summary="Revoke a client",
     responses=problems(404),
 )
-def revoke_client(client_id: ClientId, caller: AdminClient, session: SessionDep) -> ClientRead:
+def revoke_client(
+    client_id: ClientId, caller: AdminClient, session: SessionDep, request: Request
+) -> ClientRead:
     """Revokes the client's key at once; the client stays listed, with `revokedAt`."""
     client = service.revoke_client(session, client_id)
+    # Every process forgets its cached callers when the revocation commits (a database
+    # notice); this one also at once, so that its next request cannot beat the notice.
+    session.flush()
+    request.state.callers.clear()
     audit(session, caller, "revoke", resource="clients", record_id=client.id)
     return ClientRead.model_validate(client)

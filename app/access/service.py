@@ -43,9 +43,9 @@ def create_client(
     return client, key
 
 
-def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
-    """The caller for a key, or None and why not (never echoing the key). Notes when the
-    key was last used; the caller commits."""
+def find_client(session: Session, key: str) -> tuple[Client | None, str]:
+    """The valid client of a key, or None and why not (never echoing the key). Notes when
+    the key was last used; the caller commits."""
     digest = hash_key(key)
     client = session.scalar(select(Client).where(col(Client.key_hash) == digest))
     if client is None or not hmac.compare_digest(client.key_hash, digest):
@@ -68,7 +68,7 @@ def find_caller(session: Session, key: str) -> tuple[Caller | None, str]:
             )
             .values(last_used_at=now)
         )
-    return caller_of(client), ""
+    return client, ""
 
 
 def caller_of(client: Client) -> Caller:

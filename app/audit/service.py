@@ -3,11 +3,12 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import Engine, Select, insert, select
+from sqlalchemy import Engine, Select, select
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
 from app.audit.models import AuditEvent
+from app.bulk import insert_rows
 from app.conventions import current_request_id, current_trace_id
 from app.db import new_id, utcnow
 from app.pagination import paginate
@@ -76,8 +77,9 @@ def audit_many(
         "request_id": current_request_id(),
         "trace_id": current_trace_id(),
     }
-    session.execute(
-        insert(AuditEvent),
+    insert_rows(
+        session,
+        AuditEvent.__table__,  # type: ignore[attr-defined]
         [
             {
                 **who,

@@ -6,15 +6,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.access.caller import Caller
 from app.access.dependencies import require
 from app.conventions import accepts, json_body
-from app.db import SessionDep
+from app.db import SessionDep, request_engine
 from app.events import service
 from app.events.schemas import (
     MAX_BATCH,
     CloudEvent,
+    EventResult,
     EventResults,
     EventStatus,
     InboxEventRead,
@@ -168,9 +171,8 @@ _POST_RESPONSES: dict[int | str, dict[str, Any]] = {
         }
     },
 )
-def post_events(
+async def post_events(
     caller: EventClient,
-    session: SessionDep,
     request: Request,
     # After the role check, so that a caller who may not post learns 403 whatever it sent.
     _media: Annotated[None, Depends(accepts(CLOUDEVENT, CLOUDEVENT_BATCH))],
@@ -198,15 +200,14 @@ def post_events(
             )
         if len(payload) > MAX_BATCH:
             raise PayloadTooLarge(f"A batch holds at most {MAX_BATCH} events ({len(payload)}).")
-        results = service.receive_events(session, caller, payload)
+        results = await run_in_threadpool(_receive, request, caller, payload)
         return JSONResponse(EventResults(results=results).model_dump(mode="json", by_alias=True))
     if not isinstance(payload, dict):
         raise InvalidInput.one("body", "object", "An event is a JSON object.")
-    result = service.receive_events(session, caller, [payload])[0]
+    result = (await run_in_threadpool(_receive, request, caller, [payload]))[0]
     body = result.model_dump(mode="json", by_alias=True)
     if result.status == EventStatus.REJECTED and result.error is not None:
-        # Answered as a problem, but the rejection stays stored: no exception, so the
-        # request's transaction commits.
+        # Answered as a problem, but the rejection is stored: it was committed.
         error = result.error
         return problem_response(
             error.status,
@@ -221,6 +222,15 @@ def post_events(
     status = {EventStatus.ACCEPTED: 201, EventStatus.PENDING: 202}.get(result.status, 200)
     headers = {"Location": f"/api/v1/events/{result.inbox_id}"} if status != 200 else None
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _receive(request: Request, caller: Caller, payload: list[Any]) -> list[EventResult]:
+    """The intake in one worker thread with one session, committed before the answer (the
+    endpoint is async so that the request costs one thread hop, not one per dependency)."""
+    with Session(request_engine(request), expire_on_commit=False) as session:
+        results = service.receive_events(session, caller, payload)
+        session.commit()
+    return results
 
 
 @router.get("", operation_id="listEvents", summary="List received events")

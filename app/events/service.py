@@ -24,7 +24,7 @@ from cloudevents.core.exceptions import (
 from cloudevents.core.v1.event import CloudEvent
 from dateutil.parser import isoparse
 from sqlalchemy import Engine, Select, bindparam, select, text, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session, col
 
@@ -32,6 +32,7 @@ from app.access.caller import Caller
 from app.access.models import Client
 from app.access.service import caller_of
 from app.audit.service import audit
+from app.bulk import insert_rows
 from app.db import new_id, utcnow
 from app.events.models import InboxEvent
 from app.events.schemas import EventResult, EventStatus, StoredStatus
@@ -432,14 +433,8 @@ def _insert_claims(session: Session, rows: list[dict[str, Any]]) -> set[uuid.UUI
         return set()
     rows.sort(key=lambda row: (row["event_id"] is None, row["source"] or "", row["event_id"] or ""))
     table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
-    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # executemany with RETURNING: one constant (cached) statement, sent as one INSERT.
-    statement = (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=["source", "event_id"])
-        .returning(table.c.id)
-    )
-    return set(session.execute(statement, rows).scalars().all())
+    inserted = insert_rows(session, table, rows, conflict=("source", "event_id"), returning=("id",))
+    return {row.id for row in inserted}
 
 
 def _first_deliveries(

@@ -21,6 +21,16 @@ def sequence_name(prefix: str) -> str:
     return f"reference_{prefix.lower()}"
 
 
+def reference_sql(prefix: str, year: int) -> str:
+    """PostgreSQL: a reference as an SQL expression of `u.n`, the row's number from the
+    type's sequence, for an INSERT that numbers its own rows (app/bulk.py); at least six
+    digits, as `reserve_references` writes them."""
+    if not prefix.isalnum() or not 1900 <= year <= 9999:
+        raise ValueError(f"not a reference prefix or year: {prefix!r} {year!r}")
+    digits = "CAST(u.n AS TEXT)"
+    return f"'{prefix}-{year}-' || lpad({digits}, greatest(6, length({digits})), '0')"
+
+
 def reserve_references(session: Session, prefix: str, year: int, count: int) -> list[str]:
     """`count` new reference numbers of one type, in one statement."""
     if count <= 0:

@@ -13,12 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, delete, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
 from app.access.caller import Caller
 from app.audit.service import audit, audit_many, changed_fields
+from app.bulk import insert_rows
 from app.db import new_id, utcnow
 from app.problems import (
     Conflict,
@@ -31,7 +31,7 @@ from app.problems import (
 from app.progress.rollups import apply_record_change, apply_record_changes
 from app.records.fields import RecordInput, RecordOutput, RecordQuery
 from app.records.models import RecordColumns
-from app.records.references import reserve_references
+from app.records.references import reference_sql, reserve_references, sequence_name
 from app.records.workflow import Workflow
 from app.reference.service import known_partners, known_themes
 
@@ -467,16 +467,14 @@ def _store_new(
 ) -> None:
     now = utcnow()
     workflow = record_type.workflow
-    references = reserve_references(session, record_type.prefix, now.year, len(valid))
     rows = []
-    for (_, checked), reference in zip(valid, references, strict=True):
+    for _, checked in valid:
         status = checked.values.get("status")
         closed = workflow is not None and status in workflow.closing
         rows.append(
             {
                 **checked.values,
                 "id": new_id(),
-                "reference": reference,
                 "created_at": now,
                 "updated_at": now,
                 "created_by": caller.client_id,
@@ -485,15 +483,17 @@ def _store_new(
                 "purged_at": None,
             }
         )
-    inserted = _insert_new(session, record_type, rows)
+    inserted = _insert_new(session, record_type, rows, now.year)
     stored: list[tuple[dict[str, Any], ValidInput, dict[str, Any]]] = []
     for (index, checked), row in zip(valid, rows, strict=True):
-        if row["id"] not in inserted:
+        reference = inserted.get(row["id"])
+        if reference is None:
             results[index] = _external_id_taken(record_type, checked.values)
             continue
+        row["reference"] = reference
         body = _representation(record_type, row, checked.links)
         stored.append((row, checked, body))
-        results[index] = Created(row["id"], row["reference"], 1, body)
+        results[index] = Created(row["id"], reference, 1, body)
     if not stored:
         return
     _write_new_links(
@@ -510,24 +510,35 @@ def _store_new(
 
 
 def _insert_new(
-    session: Session, record_type: RecordType, rows: list[dict[str, Any]]
-) -> set[uuid.UUID]:
-    """One INSERT for all rows; a row whose partner already has its externalId is left out
-    (ON CONFLICT DO NOTHING), also when a concurrent transaction just stored it."""
+    session: Session, record_type: RecordType, rows: list[dict[str, Any]], year: int
+) -> dict[uuid.UUID, str]:
+    """One INSERT for all rows, which numbers them (`reference`); a row whose partner
+    already has its externalId is left out (ON CONFLICT DO NOTHING), also when a concurrent
+    transaction just stored it. Returns the reference of every row stored."""
     table: Any = record_type.model.__table__  # type: ignore[attr-defined]
-    dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # executemany with RETURNING: one constant (cached) statement, sent as one INSERT.
-    statement = (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=["partner", "external_id"])
-        .returning(table.c.id)
-    )
+    numbered: tuple[tuple[str, str], ...] = ()
+    sequence = None
+    if session.get_bind().dialect.name == "postgresql":
+        numbered = (("reference", reference_sql(record_type.prefix, year)),)
+        sequence = sequence_name(record_type.prefix)
+    else:
+        references = reserve_references(session, record_type.prefix, year, len(rows))
+        rows = [{**row, "reference": ref} for row, ref in zip(rows, references, strict=True)]
     try:
-        return set(session.execute(statement, rows).scalars().all())
+        inserted = insert_rows(
+            session,
+            table,
+            rows,
+            conflict=("partner", "external_id"),
+            returning=("id", "reference"),
+            sql=numbered,
+            sequence=sequence,
+        )
     except IntegrityError as error:  # a foreign key: a linked record was deleted meanwhile
         raise Conflict(
             f"A {record_type.label} could not be stored: a record it links to is gone."
         ) from error
+    return {row.id: row.reference for row in inserted}
 
 
 def _external_id_taken(record_type: RecordType, values: dict[str, Any]) -> Conflict:
