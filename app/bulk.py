@@ -32,25 +32,34 @@ def insert_rows(
     returning: tuple[str, ...] = (),
     sql: tuple[tuple[str, str], ...] = (),
     sequence: str | None = None,
+    add: tuple[str, ...] = (),
+    returning_sql: tuple[str, ...] = (),
 ) -> list[Row[Any]]:
     """Inserts the rows (all with the same keys), skipping those that conflict on the
-    unique `conflict` columns when given; returns the `returning` columns of the rows
-    inserted. With a `sequence`, `u.n` in the `sql` expressions is its next value for the
-    row (taken once per row, in row order)."""
+    unique `conflict` columns when given, or adding their `add` columns to the stored row's
+    (a counter upsert); returns the `returning` columns of the rows inserted, and the
+    `returning_sql` expressions (PostgreSQL; over the inserted row). With a
+    `sequence`, `u.n` in the `sql` expressions is its next value for the row (taken once
+    per row, in row order)."""
     if not rows:
         return []
     columns = tuple(rows[0])
     if session.get_bind().dialect.name != "postgresql":
-        return _sqlite_insert(session, table, rows, conflict, returning, dict(sql), sequence)
-    statement = _unnest_insert(table, columns, conflict, returning, sql, sequence)
+        if returning_sql:
+            raise NotImplementedError("RETURNING expressions are PostgreSQL-only")
+        return _sqlite_insert(session, table, rows, conflict, returning, dict(sql), sequence, add)
+    statement = _unnest_insert(
+        table, columns, conflict, returning + returning_sql, sql, sequence, add, len(returning)
+    )
     parameters = {}
     for index, (name, convert) in enumerate(zip(columns, _converters(table, columns), strict=True)):
         values = [row[name] for row in rows]
         if convert is not None:
             values = [None if value is None else convert(value) for value in values]
         parameters[f"c{index}"] = values
-    result = session.execute(statement, parameters)
-    return list(result.all()) if returning else []
+    # On the session's connection (its transaction), without the ORM's execution layer.
+    result = session.connection().execute(statement, parameters)
+    return list(result.all()) if returning or returning_sql else []
 
 
 @lru_cache(maxsize=64)
@@ -74,6 +83,8 @@ def _unnest_insert(
     returning: tuple[str, ...],
     sql: tuple[tuple[str, str], ...],
     sequence: str | None,
+    add: tuple[str, ...],
+    returned_columns: int,
 ) -> TextClause:
     quote = _DIALECT.identifier_preparer.quote
     overrides = dict(sql)
@@ -109,9 +120,17 @@ def _unnest_insert(
         f"SELECT {', '.join(selected)} FROM {source}"
     )
     if conflict:
-        statement += f" ON CONFLICT ({', '.join(quote(name) for name in conflict)}) DO NOTHING"
+        statement += f" ON CONFLICT ({', '.join(quote(name) for name in conflict)})"
+        if add:
+            sums = (
+                f"{quote(c)} = {quote(table.name)}.{quote(c)} + EXCLUDED.{quote(c)}" for c in add
+            )
+            statement += f" DO UPDATE SET {', '.join(sums)}"
+        else:
+            statement += " DO NOTHING"
     if returning:
-        statement += f" RETURNING {', '.join(quote(name) for name in returning)}"
+        names = [quote(name) for name in returning[:returned_columns]]
+        statement += f" RETURNING {', '.join([*names, *returning[returned_columns:]])}"
     return text(statement)
 
 
@@ -123,11 +142,17 @@ def _sqlite_insert(
     returning: tuple[str, ...],
     sql: dict[str, str],
     sequence: str | None,
+    add: tuple[str, ...],
 ) -> list[Row[Any]]:
     if sql or sequence:
         raise NotImplementedError("SQL expressions are PostgreSQL-only; give the values")
     statement: Any = sqlite.insert(table)
-    if conflict:
+    if conflict and add:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(conflict),
+            set_={c: table.c[c] + statement.excluded[c] for c in add},
+        )
+    elif conflict:
         statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
     if returning:
         statement = statement.returning(*(table.c[name] for name in returning))

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from cloudevents.core.exceptions import (
@@ -65,6 +66,7 @@ MAX_ID, MAX_SOURCE, MAX_SUBJECT, MAX_TYPE = 200, 500, 200, 200
 # failures are retried with the whole request's work; the claims make this safe.
 _RETRYABLE = {"40P01", "40001"}
 ATTEMPTS = 4
+_LOCK_SUBJECT = text("SELECT pg_advisory_xact_lock(:key)")
 # unnest keeps the array's order, so the locks are taken in key order.
 _LOCK_SUBJECTS = text(
     "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"
@@ -261,7 +263,7 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
         outcomes[index] = Outcome(
             status=row["status"], inbox_id=row["id"], error=row["error"], inbox_status=None
         )
-    inserted = _insert_claims(session, rows)
+    inserted = {claim.id for claim in _insert_claims(session, rows)}
 
     # Who lost the claim: a redelivery of an event stored earlier (or just now elsewhere).
     lost = [
@@ -360,13 +362,14 @@ def _receive_one(session: Session, caller: Caller, raw: Any) -> EventResult:
     one transaction and without a savepoint. A bad event rolls the transaction back and is
     then stored as rejected; a claim lost to an earlier (or concurrent) delivery rolls back
     whatever this one did and answers `duplicate`. Either way exactly one delivery of a
-    (source, id) commits."""
+    (source, id) commits. The claim of a create also tells whether updates of its subject
+    are waiting (after the subject lock, so none is committed unseen); they are applied
+    then, before the commit."""
     now = utcnow()
     envelope = parse_envelope(raw, caller)
     status, record_id = StoredStatus.REJECTED.value, None
     if envelope.problem is None:
-        record_type = envelope.record_type
-        assert record_type is not None
+        assert envelope.record_type is not None
         if session.get_bind().dialect.name == "postgresql":
             _lock_subjects(session, caller, [envelope])
         try:
@@ -375,19 +378,19 @@ def _receive_one(session: Session, caller: Caller, raw: Any) -> EventResult:
             session.rollback()
             envelope.problem = error
         else:
-            if record_id is None:
-                status = StoredStatus.PENDING.value
-            else:
-                status = StoredStatus.ACCEPTED.value
-                if envelope.action == "created":
-                    _apply_pending(
-                        session, caller, [envelope], [None], record_type, envelope, [], now
-                    )
+            status = (StoredStatus.PENDING if record_id is None else StoredStatus.ACCEPTED).value
     row = _row(envelope, caller, now)
     if envelope.problem is None:
         row["status"], row["record_id"] = status, record_id
         row["decided_at"] = now if status == StoredStatus.ACCEPTED.value else None
-    if row["id"] in _insert_claims(session, [row]):
+    created = envelope.problem is None and envelope.action == "created"
+    claim = _insert_claims(session, [row], waiting=created)
+    if claim:
+        if created and claim[0].waiting:
+            assert envelope.record_type is not None
+            _apply_pending(
+                session, caller, [envelope], [None], envelope.record_type, envelope, [], now
+            )
         outcome = Outcome(
             status=row["status"],
             inbox_id=row["id"],
@@ -426,15 +429,54 @@ def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
     }
 
 
-def _insert_claims(session: Session, rows: list[dict[str, Any]]) -> set[uuid.UUID]:
+# Whether updates of a claimed create's subject wait for it (by the pending-events index).
+_WAITING = (
+    "EXISTS (SELECT 1 FROM inbox_events AS w WHERE w.partner = inbox_events.partner "
+    "AND w.resource = inbox_events.resource AND w.subject = inbox_events.subject "
+    "AND w.status = 'pending') AS waiting",
+)
+
+
+def _insert_claims(
+    session: Session, rows: list[dict[str, Any]], *, waiting: bool = False
+) -> list[Any]:
     """One INSERT … ON CONFLICT DO NOTHING for the whole batch, in key order so that two
-    batches claiming the same keys wait for each other instead of deadlocking."""
+    batches claiming the same keys wait for each other instead of deadlocking. Returns the
+    rows claimed (`id`, and `waiting` when asked)."""
     if not rows:
-        return set()
+        return []
     rows.sort(key=lambda row: (row["event_id"] is None, row["source"] or "", row["event_id"] or ""))
     table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
-    inserted = insert_rows(session, table, rows, conflict=("source", "event_id"), returning=("id",))
-    return {row.id for row in inserted}
+    if waiting and session.get_bind().dialect.name != "postgresql":
+        # SQLite runs one writer at a time: asking afterwards sees the same.
+        claimed = insert_rows(
+            session, table, rows, conflict=("source", "event_id"), returning=("id",)
+        )
+        return [
+            SimpleNamespace(id=claim.id, waiting=bool(_waiting_rows(session, rows[0])))
+            for claim in claimed
+        ]
+    return insert_rows(
+        session,
+        table,
+        rows,
+        conflict=("source", "event_id"),
+        returning=("id",),
+        returning_sql=_WAITING if waiting else (),
+    )
+
+
+def _waiting_rows(session: Session, row: dict[str, Any]) -> list[Any]:
+    return list(
+        session.execute(
+            select(col(InboxEvent.id)).where(
+                col(InboxEvent.partner) == row["partner"],
+                col(InboxEvent.resource) == row["resource"],
+                col(InboxEvent.subject) == row["subject"],
+                col(InboxEvent.status) == StoredStatus.PENDING.value,
+            )
+        ).all()
+    )
 
 
 def _first_deliveries(
@@ -477,7 +519,10 @@ def _lock_subjects(session: Session, caller: Caller, envelopes: list[Envelope]) 
             if envelope.record_type is not None
         }
     )
-    session.execute(_LOCK_SUBJECTS, {"keys": keys})
+    if len(keys) == 1:
+        session.connection().execute(_LOCK_SUBJECT, {"key": keys[0]})
+    elif keys:
+        session.connection().execute(_LOCK_SUBJECTS, {"keys": keys})
 
 
 def _runs(envelopes: list[Envelope], indexes: list[int]) -> list[list[int]]:

@@ -4,11 +4,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, func, insert, literal, select
 from sqlmodel import Session, col
 
+from app.bulk import insert_rows
 from app.progress.models import ProgressRollup
 from app.progress.resources import RESOURCES, as_date, rule_condition, rule_matches
 from app.reference.models import Indicator
@@ -35,12 +34,7 @@ def apply_record_changes(
         return
     # FOR SHARE: a concurrent change of a counting rule waits for this write, or this write
     # waits for it and then applies the new rule; either way no count is lost or doubled.
-    indicators = session.execute(
-        select(col(Indicator.id), col(Indicator.count_filters), col(Indicator.count_field))
-        .where(col(Indicator.kind) == "count", col(Indicator.count_resource) == resource)
-        .order_by(col(Indicator.id))
-        .with_for_update(read=True)
-    ).all()
+    indicators = session.connection().execute(_RULES, {"resource": resource}).all()
     date_attribute = spec.date_fields[spec.default_date_field]
     deltas: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     for indicator_id, filters, sum_field in indicators:
@@ -64,21 +58,20 @@ def apply_record_changes(
         _add(session, rows)
 
 
+# Built once: the statement and its compiled form are reused by every write.
+_RULES = (
+    select(col(Indicator.id), col(Indicator.count_filters), col(Indicator.count_field))
+    .where(col(Indicator.kind) == "count", col(Indicator.count_resource) == bindparam("resource"))
+    .order_by(col(Indicator.id))
+    .with_for_update(read=True)
+)
+
+
 def _add(session: Session, rows: list[dict[str, Any]]) -> None:
     """Adds to the days' rollups atomically (one INSERT … ON CONFLICT DO UPDATE, in key
     order), so concurrent writes to the same day each add their own delta."""
-    dialect = session.get_bind().dialect.name
-    insert_function: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
-    statement = insert_function(table).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.indicator_id, table.c.day],
-        set_={
-            "records": table.c.records + statement.excluded.records,
-            "total": table.c.total + statement.excluded.total,
-        },
-    )
-    session.execute(statement)
+    insert_rows(session, table, rows, conflict=("indicator_id", "day"), add=("records", "total"))
 
 
 def rebuild_rollups(session: Session, indicator: Indicator) -> None:
