@@ -14,8 +14,10 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
-    database_pool_size: int = 10
-    database_max_overflow: int = 20
+    # Kept open per process: enough for the concurrent requests of a busy worker, so that
+    # connections are reused instead of opened and closed under load (4 workers: 96).
+    database_pool_size: int = 16
+    database_max_overflow: int = 8
     max_body_bytes: int = 5 * 1024 * 1024
     retention_years: int = 5
     idempotency_hours: int = 24

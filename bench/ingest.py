@@ -3,7 +3,7 @@
     python -m bench.ingest [--duration 20] [--connections 32]
 
 Makes the databases `bench_events` and `bench_reference` afresh, migrates the first, makes a
-partner client with an event source, starts each app under uvicorn with two workers, and
+partner client with an event source, starts each app with two uvicorn workers (app.serve), and
 drives them with `wrk` (C, two threads, Lua scripts that give every event a new id and
 subject), the same load generator for both:
 
@@ -122,11 +122,15 @@ def prepare_events_db(url: str) -> str:
 
 
 def serve(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # Both apps under the same server: app.serve, two uvicorn workers that each listen with
+    # SO_REUSEPORT. (`uvicorn --workers 2` shares one socket, and the first worker to wake
+    # often takes all of wrk's keep-alive connections: one busy worker, one idle.)
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "uvicorn",
+            "app.serve",
+            "--app",
             module,
             "--workers",
             "2",
@@ -134,9 +138,6 @@ def serve(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes
             "127.0.0.1",
             "--port",
             str(port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
         ],
         cwd=ROOT,
         env={**os.environ, **env},
@@ -186,8 +187,8 @@ def wrk(url: str, script: str, duration: int, connections: int, *args: str) -> d
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
-    p50 = re.search(r"50%\s+(\S+)", output)
-    p99 = re.search(r"99%\s+(\S+)", output)
+    p50 = re.search(r"^\s+50(?:\.000)?%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99(?:\.000)?%\s+(\S+)", output, re.MULTILINE)
     return {
         "rate": rate,
         "requests": total,
