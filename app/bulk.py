@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Row, Table, TextClause, text
+from sqlalchemy import JSON, Row, Table, TextClause, bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,48 @@ def insert_rows(
     statement = _recordset_insert(
         table, columns, conflict, returning + returning_sql, sql, sequence, add, len(returning)
     )
+    parameters = {"rows": _rows_json(table, columns, rows)}
+    # On the session's connection (its transaction), without the ORM's execution layer.
+    result = session.connection().execute(statement, parameters)
+    return list(result.all()) if returning or returning_sql else []
+
+
+def update_rows(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, key: str
+) -> None:
+    """Sets the given columns of many rows, each found by its `key` column, in one UPDATE
+    (PostgreSQL: UPDATE … FROM jsonb_to_recordset); rows have the same keys."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    if session.get_bind().dialect.name != "postgresql":
+        statement = (
+            update(table)
+            .where(table.c[key] == bindparam(f"_{key}"))
+            .values({name: bindparam(f"_{name}") for name in columns if name != key})
+        )
+        session.connection().execute(
+            statement, [{f"_{name}": row[name] for name in columns} for row in rows]
+        )
+        return
+    session.connection().execute(
+        _recordset_update(table, columns, key), {"rows": _rows_json(table, columns, rows)}
+    )
+
+
+@lru_cache(maxsize=64)
+def _recordset_update(table: Table, columns: tuple[str, ...], key: str) -> TextClause:
+    quote = _DIALECT.identifier_preparer.quote
+    sets = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in columns if name != key)
+    statement = (
+        f"UPDATE {quote(table.name)} AS t SET {sets} "  # noqa: S608
+        f"FROM jsonb_to_recordset(CAST(:rows AS JSONB)) AS u({_definitions(table, columns)}) "
+        f"WHERE t.{quote(key)} = u.{quote(key)}"
+    )
+    return text(statement)
+
+
+def _rows_json(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> str:
     converters = _converters(table, columns)
     if any(converters):
         rows = [
@@ -66,10 +108,18 @@ def insert_rows(
             for row in rows
         ]
     # Naive timestamps are UTC, as UTCDateTime has it.
-    parameters = {"rows": orjson.dumps(rows, option=orjson.OPT_NAIVE_UTC).decode()}
-    # On the session's connection (its transaction), without the ORM's execution layer.
-    result = session.connection().execute(statement, parameters)
-    return list(result.all()) if returning or returning_sql else []
+    return orjson.dumps(rows, option=orjson.OPT_NAIVE_UTC).decode()
+
+
+def _definitions(table: Table, columns: tuple[str, ...]) -> str:
+    """The column definition list of jsonb_to_recordset: each column with its table's type."""
+    quote = _DIALECT.identifier_preparer.quote
+    definitions = []
+    for name in columns:
+        column_type = table.c[name].type
+        kind = "JSONB" if isinstance(column_type, JSON) else column_type.compile(dialect=_DIALECT)
+        definitions.append(f"{quote(name)} {kind}")
+    return ", ".join(definitions)
 
 
 @lru_cache(maxsize=64)
@@ -97,12 +147,7 @@ def _recordset_insert(
 ) -> TextClause:
     quote = _DIALECT.identifier_preparer.quote
     overrides = dict(sql)
-    selected, definitions = [], []
-    for name in columns:
-        column_type = table.c[name].type
-        kind = "JSONB" if isinstance(column_type, JSON) else column_type.compile(dialect=_DIALECT)
-        definitions.append(f"{quote(name)} {kind}")
-        selected.append(f"u.{quote(name)}")
+    selected = [f"u.{quote(name)}" for name in columns]
     names = list(columns)
     for name, expression in overrides.items():
         if name not in columns:
@@ -110,7 +155,7 @@ def _recordset_insert(
             selected.append(expression)
         else:
             selected[columns.index(name)] = expression
-    rowset = f"jsonb_to_recordset(CAST(:rows AS JSONB)) AS u({', '.join(definitions)})"
+    rowset = f"jsonb_to_recordset(CAST(:rows AS JSONB)) AS u({_definitions(table, columns)})"
     source = rowset
     if sequence is not None:
         # A subquery with a volatile target is not flattened: one nextval per row, however

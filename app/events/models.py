@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.db import JSONType, UTCDateTime, new_id, utcnow
@@ -18,11 +18,25 @@ class InboxEvent(SQLModel, table=True):
         # source not registered for the client), so that such an event can never block the
         # real owner of that source; NULLs never conflict.
         UniqueConstraint("source", "event_id", name="uq_inbox_events_source_event_id"),
-        # Pending updates are found by the partner's subject when its create arrives; lists
-        # are per partner.
-        Index("ix_inbox_events_pending", "partner", "resource", "subject", "status"),
-        # The sweep of pending events older than PENDING_EVENT_DAYS.
-        Index("ix_inbox_events_status_received_at", "status", "received_at"),
+        # Pending updates are found by the partner's subject when its create arrives, and
+        # swept after PENDING_EVENT_DAYS. Partial: only the few pending rows are in them,
+        # so storing an accepted or rejected event does not touch them.
+        Index(
+            "ix_inbox_events_pending",
+            "partner",
+            "resource",
+            "subject",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index(
+            "ix_inbox_events_pending_received_at",
+            "received_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        # Lists are per partner, newest first.
+        Index("ix_inbox_events_partner_id", "partner", "id"),
     )
 
     # UUIDv7: arrival order and the paging key.

@@ -33,7 +33,7 @@ from app.access.caller import Caller
 from app.access.models import Client
 from app.access.service import caller_of
 from app.audit.service import audit
-from app.bulk import insert_rows
+from app.bulk import insert_rows, update_rows
 from app.db import new_id, utcnow
 from app.events.models import InboxEvent
 from app.events.schemas import EventResult, EventStatus, StoredStatus
@@ -293,7 +293,7 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
 
     decided = [
         {
-            "inbox_id": outcome.inbox_id,
+            "id": outcome.inbox_id,
             "status": outcome.status,
             "error": outcome.error,
             "record_id": outcome.record_id,
@@ -304,17 +304,7 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
     ]
     if decided:
         table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("inbox_id"))
-            .values(
-                status=bindparam("status"),
-                error=bindparam("error"),
-                record_id=bindparam("record_id"),
-                decided_at=bindparam("decided_at"),
-            ),
-            decided,
-        )
+        update_rows(session, table, decided, key="id")
     results = []
     for index, envelope in enumerate(envelopes):
         if index in repeats:
@@ -429,6 +419,10 @@ def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
     }
 
 
+# A literal, not a parameter: the pending indexes are partial on exactly this condition, and
+# a prepared statement's generic plan could not use them with a parameter.
+_IS_PENDING = text("inbox_events.status = 'pending'")
+
 # Whether updates of a claimed create's subject wait for it (by the pending-events index).
 _WAITING = (
     "EXISTS (SELECT 1 FROM inbox_events AS w WHERE w.partner = inbox_events.partner "
@@ -473,7 +467,7 @@ def _waiting_rows(session: Session, row: dict[str, Any]) -> list[Any]:
                 col(InboxEvent.partner) == row["partner"],
                 col(InboxEvent.resource) == row["resource"],
                 col(InboxEvent.subject) == row["subject"],
-                col(InboxEvent.status) == StoredStatus.PENDING.value,
+                _IS_PENDING,
             )
         ).all()
     )
@@ -689,7 +683,7 @@ def _pending_for(
         select(InboxEvent)
         .where(
             col(InboxEvent.partner) == caller.partner,
-            col(InboxEvent.status) == StoredStatus.PENDING.value,
+            _IS_PENDING,
             tuple_(col(InboxEvent.resource), col(InboxEvent.subject)).in_(sorted(subjects)),
         )
         .order_by(col(InboxEvent.id))
@@ -885,7 +879,7 @@ def sweep_pending_events(session: Session, days: int, now: datetime | None = Non
     result: Any = session.execute(
         update(InboxEvent)
         .where(
-            col(InboxEvent.status) == StoredStatus.PENDING.value,
+            _IS_PENDING,
             col(InboxEvent.received_at) < now - timedelta(days=days),
         )
         .values(status=StoredStatus.REJECTED.value, error=error, decided_at=now)

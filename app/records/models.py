@@ -16,7 +16,8 @@ class RecordColumns(SQLModel):
     # UUIDv7: also the keyset-paging order (newest first), immutable and unique.
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     reference: str = Field(max_length=32, unique=True)
-    partner: str = Field(foreign_key="partners.code", max_length=40, index=True)
+    # Indexed by the (partner, externalId) and (partner, date) indexes it leads.
+    partner: str = Field(foreign_key="partners.code", max_length=40)
     external_id: str | None = Field(default=None, max_length=200)
     theme: str | None = Field(default=None, foreign_key="themes.code", max_length=60, index=True)
     confidentiality: str = Field(default="vertrouwelijk", max_length=20, index=True)
