@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Row, Table, TextClause, bindparam, text, update
+from sqlalchemy import JSON, Row, Table, TextClause, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,41 +60,6 @@ def insert_rows(
     # On the session's connection (its transaction), without the ORM's execution layer.
     result = session.connection().execute(statement, parameters)
     return list(result.all()) if returning or returning_sql else []
-
-
-def update_rows(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]], *, key: str
-) -> None:
-    """Sets the given columns of many rows, each found by its `key` column, in one UPDATE
-    (PostgreSQL: UPDATE … FROM jsonb_to_recordset); rows have the same keys."""
-    if not rows:
-        return
-    columns = tuple(rows[0])
-    if session.get_bind().dialect.name != "postgresql":
-        statement = (
-            update(table)
-            .where(table.c[key] == bindparam(f"_{key}"))
-            .values({name: bindparam(f"_{name}") for name in columns if name != key})
-        )
-        session.connection().execute(
-            statement, [{f"_{name}": row[name] for name in columns} for row in rows]
-        )
-        return
-    session.connection().execute(
-        _recordset_update(table, columns, key), {"rows": _rows_json(table, columns, rows)}
-    )
-
-
-@lru_cache(maxsize=64)
-def _recordset_update(table: Table, columns: tuple[str, ...], key: str) -> TextClause:
-    quote = _DIALECT.identifier_preparer.quote
-    sets = ", ".join(f"{quote(name)} = u.{quote(name)}" for name in columns if name != key)
-    statement = (
-        f"UPDATE {quote(table.name)} AS t SET {sets} "  # noqa: S608
-        f"FROM jsonb_to_recordset(CAST(:rows AS JSONB)) AS u({_definitions(table, columns)}) "
-        f"WHERE t.{quote(key)} = u.{quote(key)}"
-    )
-    return text(statement)
 
 
 def _rows_json(table: Table, columns: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> str:

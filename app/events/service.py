@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from cloudevents.core.exceptions import (
     CloudEventValidationError,
     CustomExtensionAttributeError,
@@ -33,7 +34,7 @@ from app.access.caller import Caller
 from app.access.models import Client
 from app.access.service import caller_of
 from app.audit.service import audit
-from app.bulk import insert_rows, update_rows
+from app.bulk import insert_rows
 from app.db import new_id, utcnow
 from app.events.models import InboxEvent
 from app.events.schemas import EventResult, EventStatus, StoredStatus
@@ -59,13 +60,22 @@ _TYPE = re.compile(r"^nl\.ondermijning\.([a-z-]+)\.([a-z]+)$")
 # An absolute URI or URN (RFC 3986 scheme, then something); the NL GOV profile asks for one.
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 _JSON_MEDIA = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
-# Only during the request's own transaction; every claimed row leaves it decided.
+# An event of a batch while it is applied (in memory only: it is stored once decided).
 _RECEIVED = "received"
 MAX_ID, MAX_SOURCE, MAX_SUBJECT, MAX_TYPE = 200, 500, 200, 200
 # Deadlocks (two batches locking the same rows in another order) and serialisation
 # failures are retried with the whole request's work; the claims make this safe.
 _RETRYABLE = {"40P01", "40001"}
 ATTEMPTS = 4
+# A batch that lost a claim to a concurrent delivery starts over (and answers that event
+# `duplicate`); each attempt waits for the delivery it lost to, so this ends.
+CLAIM_ATTEMPTS = 20
+
+
+class _ClaimLost(Exception):
+    """Another delivery of an event in this batch committed while the batch was applied."""
+
+
 _LOCK_SUBJECT = text("SELECT pg_advisory_xact_lock(:key)")
 # unnest keeps the array's order, so the locks are taken in key order.
 _LOCK_SUBJECTS = text(
@@ -232,26 +242,36 @@ def receive_events(
     session: Session, caller: Caller, raw_events: Sequence[Any]
 ) -> list[EventResult]:
     """Stores and applies the events, in input order, exactly once per (source, id)."""
-    for attempt in range(ATTEMPTS):
+    failures = lost = 0
+    while True:
         try:
             if len(raw_events) == 1:
                 return [_receive_one(session, caller, raw_events[0])]
             return _receive(session, caller, raw_events)
         except DBAPIError as error:
             code = getattr(error.orig, "sqlstate", None)
-            if code not in _RETRYABLE or attempt == ATTEMPTS - 1:
+            failures += 1
+            if code not in _RETRYABLE or failures == ATTEMPTS:
                 raise
-            session.rollback()
-    raise AssertionError("unreachable")
+        except _ClaimLost:
+            lost += 1
+            if lost == CLAIM_ATTEMPTS:
+                raise
+        session.rollback()
 
 
 def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> list[EventResult]:
+    """A batch: redeliveries of stored events are answered `duplicate`; the others are
+    applied (each run in a savepoint) and then stored with their outcomes in one INSERT,
+    which also claims their (source, id). A claim lost to a delivery that committed
+    meanwhile rolls everything back and starts over (`_ClaimLost`): the next attempt finds
+    that delivery and answers it `duplicate`. Each event is written once, never updated."""
     now = utcnow()
     envelopes = [parse_envelope(raw, caller) for raw in raw_events]
     outcomes: list[Outcome | None] = [None] * len(envelopes)
     first_index: dict[tuple[str, str], int] = {}
     repeats: dict[int, int] = {}  # a repeat within the batch -> its first occurrence
-    rows: list[dict[str, Any]] = []
+    rows: dict[int, dict[str, Any]] = {}
     for index, envelope in enumerate(envelopes):
         if envelope.claims:
             if envelope.key in first_index:
@@ -259,22 +279,18 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
                 continue
             first_index[envelope.key] = index
         row = _row(envelope, caller, now)
-        rows.append(row)
+        rows[index] = row
         outcomes[index] = Outcome(
             status=row["status"], inbox_id=row["id"], error=row["error"], inbox_status=None
         )
-    inserted = {claim.id for claim in _insert_claims(session, rows)}
 
-    # Who lost the claim: a redelivery of an event stored earlier (or just now elsewhere).
-    lost = [
-        index
-        for index, outcome in enumerate(outcomes)
-        if outcome is not None and outcome.inbox_id not in inserted
-    ]
-    if lost:
-        firsts = _first_deliveries(session, [envelopes[index].key for index in lost])
-        for index in lost:
-            outcomes[index] = _duplicate_of(firsts.get(envelopes[index].key), caller)
+    # Redeliveries of events stored earlier.
+    if first_index:
+        firsts = _first_deliveries(session, list(first_index))
+        for key, index in first_index.items():
+            if key in firsts:
+                outcomes[index] = _duplicate_of(firsts[key], caller)
+                del rows[index]
 
     to_apply = [
         index
@@ -291,20 +307,18 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
         else:
             _apply(session, caller, envelopes, outcomes, run[0], batch_pending, now, waiting)
 
-    decided = [
-        {
-            "id": outcome.inbox_id,
-            "status": outcome.status,
-            "error": outcome.error,
-            "record_id": outcome.record_id,
-            "decided_at": now if outcome.status != StoredStatus.PENDING else None,
-        }
-        for index in to_apply
-        if (outcome := outcomes[index]) is not None
-    ]
-    if decided:
-        table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
-        update_rows(session, table, decided, key="id")
+    for index in to_apply:
+        outcome = outcomes[index]
+        assert outcome is not None
+        rows[index].update(
+            status=outcome.status,
+            error=outcome.error,
+            record_id=outcome.record_id,
+            decided_at=now if outcome.status != StoredStatus.PENDING else None,
+        )
+    stored = list(rows.values())
+    if len(_insert_claims(session, stored)) < len(stored):
+        raise _ClaimLost()
     results = []
     for index, envelope in enumerate(envelopes):
         if index in repeats:
@@ -423,6 +437,14 @@ def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
 # a prepared statement's generic plan could not use them with a parameter.
 _IS_PENDING = text("inbox_events.status = 'pending'")
 
+# Which of a batch's subjects have updates waiting (by the partial pending index).
+_WAITING_SUBJECTS = text(
+    "SELECT DISTINCT inbox_events.resource, inbox_events.subject FROM inbox_events "
+    "JOIN jsonb_to_recordset(CAST(:keys AS JSONB)) AS k(resource TEXT, subject TEXT) "
+    "ON inbox_events.resource = k.resource AND inbox_events.subject = k.subject "
+    "WHERE inbox_events.partner = :partner AND inbox_events.status = 'pending'"
+)
+
 # Whether updates of a claimed create's subject wait for it (by the pending-events index).
 _WAITING = (
     "EXISTS (SELECT 1 FROM inbox_events AS w WHERE w.partner = inbox_events.partner "
@@ -473,19 +495,33 @@ def _waiting_rows(session: Session, row: dict[str, Any]) -> list[Any]:
     )
 
 
-def _first_deliveries(
-    session: Session, keys: list[tuple[str, str]]
-) -> dict[tuple[str, str], InboxEvent]:
-    statement = select(InboxEvent).where(
-        tuple_(col(InboxEvent.source), col(InboxEvent.event_id)).in_(keys)
-    )
-    return {
-        (row.source or "", row.event_id or ""): row
-        for row in session.scalars(statement.execution_options(populate_existing=True))
-    }
+_FIRST_COLUMNS = ("id", "source", "event_id", "partner", "record_id", "error", "status")
+# The stored deliveries among a batch's (source, id) keys, by the unique index.
+_FIRST_DELIVERIES = text(
+    f"SELECT {', '.join(f'inbox_events.{name}' for name in _FIRST_COLUMNS)} "  # noqa: S608
+    "FROM inbox_events JOIN jsonb_to_recordset(CAST(:keys AS JSONB)) AS k(source TEXT, "
+    "event_id TEXT) ON inbox_events.source = k.source AND inbox_events.event_id = k.event_id"
+).columns(
+    *(InboxEvent.__table__.c[name] for name in _FIRST_COLUMNS)  # type: ignore[attr-defined]
+)
 
 
-def _duplicate_of(first: InboxEvent | None, caller: Caller) -> Outcome:
+def _first_deliveries(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The stored delivery of each key that has one (its id, partner and outcome)."""
+    if session.get_bind().dialect.name == "postgresql":
+        parameter = orjson.dumps([{"source": s, "event_id": e} for s, e in keys]).decode()
+        found = session.connection().execute(_FIRST_DELIVERIES, {"keys": parameter})
+    else:
+        table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
+        found = session.connection().execute(
+            select(*(table.c[name] for name in _FIRST_COLUMNS)).where(
+                tuple_(table.c.source, table.c.event_id).in_(keys)
+            )
+        )
+    return {(row.source or "", row.event_id or ""): row for row in found}
+
+
+def _duplicate_of(first: Any, caller: Caller) -> Outcome:
     if first is None or first.partner != caller.partner:
         # Another partner's event with this source and id: its outcome is not ours to see.
         return Outcome(status=EventStatus.DUPLICATE)
@@ -679,6 +715,15 @@ def _pending_for(
     }
     if not subjects:
         return {}
+    if session.get_bind().dialect.name == "postgresql":
+        # Nearly always none: asked first with one constant statement, the rows only then.
+        keys = orjson.dumps([{"resource": r, "subject": s} for r, s in sorted(subjects)])
+        found = session.connection().execute(
+            _WAITING_SUBJECTS, {"partner": caller.partner, "keys": keys.decode()}
+        )
+        subjects = {(resource, subject) for resource, subject in found}
+        if not subjects:
+            return {}
     rows = session.scalars(
         select(InboxEvent)
         .where(

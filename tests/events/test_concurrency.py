@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
+from app.db import new_id
 from app.events.models import InboxEvent
 from app.main import create_app
 from app.settings import Settings
@@ -118,3 +119,63 @@ def test_overlapping_batches_store_each_event_once(
         assert {n for _, _, n in per_key} == {1}
         assert session.scalar(select(func.count()).select_from(Signal)) == len(fresh)
         assert {row.status for row in session.scalars(select(InboxEvent))} == {"accepted"}
+
+
+def test_a_batch_that_loses_a_claim_midway_starts_over(
+    server: str, politie: ApiClient, engine: Engine
+) -> None:
+    """Another delivery of an event commits while a batch applies it: the batch's claim of
+    that (source, id) fails, everything it did is rolled back, and the next attempt answers
+    the event `duplicate` (its record is not made twice)."""
+    racing, other = event("RACE-1"), event("RACE-2")
+    other_delivery = engine.connect()
+    transaction = other_delivery.begin()
+    inbox_id = new_id()
+    other_delivery.execute(
+        text(
+            "INSERT INTO inbox_events (id, source, event_id, type, subject, resource, partner, "
+            "client_id, received_at, status, event) VALUES (:id, :source, :event_id, :type, "
+            "'RACE-1', 'signals', 'politie', :client, now(), 'rejected', '{}')"
+        ),
+        {
+            "id": inbox_id,
+            "source": racing["source"],
+            "event_id": racing["id"],
+            "type": racing["type"],
+            "client": politie.id,
+        },
+    )
+    answers: list[Any] = []
+
+    def post() -> None:
+        headers = {**politie.headers, "Content-Type": BATCH}
+        with httpx.Client(base_url=server, timeout=60) as client:
+            answers.append(client.post("/api/v1/events", json=[racing, other], headers=headers))
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    try:
+        # The batch applied both events and now waits for the other delivery's claim.
+        deadline = time.monotonic() + 20
+        with engine.connect() as watcher:
+            while not watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND wait_event = 'transactionid'"
+                )
+            ).scalar_one():
+                assert time.monotonic() < deadline, "the batch never waited for the claim"
+                time.sleep(0.02)
+        transaction.commit()
+    finally:
+        other_delivery.close()
+        thread.join(30)
+    response = answers[0]
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["duplicate", "accepted"]
+    assert results[0]["inboxId"] == str(inbox_id)
+    with Session(engine) as session:
+        subjects = session.scalars(select(Signal.external_id)).all()
+        assert subjects == ["RACE-2"]
+        assert session.scalar(select(func.count()).select_from(InboxEvent)) == 2
