@@ -7,7 +7,6 @@ from typing import Any
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from prometheus_fastapi_instrumentator import Instrumentator
 from sqlmodel import Session
 
 from app import API_VERSION
@@ -25,6 +24,7 @@ from app.health import router as health_router
 from app.inspections.router import router as inspections_router
 from app.logging_config import configure_logging
 from app.measures.router import router as measures_router
+from app.metrics import instrument
 from app.openapi import build_openapi
 from app.problems import install_problem_handlers
 from app.progress.router import router as progress_router
@@ -123,9 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.mount("/api/v1", create_api())
     install_problem_handlers(app)
-    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(
-        app, endpoint="/metrics", include_in_schema=False
-    )
+    instrument(app)
     # Outermost last: the conventions see every response, CORS included.
     app.add_middleware(
         CORSMiddleware,

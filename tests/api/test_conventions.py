@@ -183,6 +183,24 @@ def test_metrics_are_prometheus(admin: ApiClient) -> None:
     assert "http_request_duration_seconds" in response.text
 
 
+def test_metrics_are_labelled_with_route_templates(admin: ApiClient) -> None:
+    """Requests are counted per route, also when the route of a path was looked up before
+    (it is remembered), and paths that match no route stay apart."""
+    for _ in range(3):
+        assert admin.get("/api/v1/plans/2023-2024").status_code == 200
+    assert admin.get("/api/v1/plans/nope").status_code == 404
+    assert admin.get("/api/v1/nowhere").status_code == 404
+    text = admin.http.get("/metrics").text
+    counted = [
+        line
+        for line in text.splitlines()
+        if line.startswith("http_requests_total{") and 'method="GET"' in line
+    ]
+    plans = [line for line in counted if 'handler="/api/v1/plans/{code}"' in line]
+    assert sum(float(line.rsplit(" ", 1)[1]) for line in plans) == 4
+    assert not any("2023-2024" in line for line in counted)
+
+
 def test_request_id_is_returned_and_logged(
     admin: ApiClient, caplog: pytest.LogCaptureFixture
 ) -> None:
