@@ -371,6 +371,18 @@ def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]])
         },
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
     )
+    # Paths in the order of the tags (the documentation's chapters), whatever the order in
+    # which the routers are included (that is the order in which requests are matched).
+    chapter = {tag["name"]: index for index, tag in enumerate(tags)}
+    schema["paths"] = dict(
+        sorted(
+            schema.get("paths", {}).items(),
+            key=lambda item: min(
+                chapter.get(next(iter(operation.get("tags", [])), ""), len(chapter))
+                for operation in item[1].values()
+            ),
+        )
+    )
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):

@@ -48,6 +48,7 @@ from app.problems import (
     InvalidParam,
     NotFound,
 )
+from app.progress.rollups import lock_and_read_rules
 from app.records import service as records
 from app.records.registry import BY_SINGULAR
 from app.records.service import RecordType
@@ -373,9 +374,12 @@ def _receive_one(session: Session, caller: Caller, raw: Any) -> EventResult:
     envelope = parse_envelope(raw, caller)
     status, record_id = StoredStatus.REJECTED.value, None
     if envelope.problem is None:
-        assert envelope.record_type is not None
+        record_type = envelope.record_type
+        assert record_type is not None
         if session.get_bind().dialect.name == "postgresql":
-            _lock_subjects(session, caller, [envelope])
+            # The subject lock, and the counting rules the write will need, in one statement.
+            lock = _subject_lock(caller.partner, record_type.resource, envelope.subject)
+            lock_and_read_rules(session, record_type.resource, lock)
         try:
             record_id = _apply_envelope(session, caller, envelope)
         except DomainError as error:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select
+from sqlalchemy import bindparam, delete, func, insert, literal, select, text
 from sqlmodel import Session, col
 
 from app.bulk import insert_rows
@@ -32,9 +32,7 @@ def apply_record_changes(
     spec = RESOURCES.get(resource)
     if spec is None or not changes:
         return
-    # FOR SHARE: a concurrent change of a counting rule waits for this write, or this write
-    # waits for it and then applies the new rule; either way no count is lost or doubled.
-    indicators = session.connection().execute(_RULES, {"resource": resource}).all()
+    indicators = _rules(session, resource)
     date_attribute = spec.date_fields[spec.default_date_field]
     deltas: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     for indicator_id, filters, sum_field in indicators:
@@ -57,6 +55,38 @@ def apply_record_changes(
     if rows:
         _add(session, rows)
 
+
+def _rules(session: Session, resource: str) -> list[Any]:
+    """The counting rules of a resource, read FOR SHARE: a concurrent change of a rule waits
+    for this write, or this write waits for it and then applies the new rule; either way no
+    count is lost or doubled. Read once per transaction when `lock_and_read_rules` did."""
+    memo = session.info.get(_LOCKED_RULES)
+    if memo is not None and memo[0] is session.get_transaction() and memo[1] == resource:
+        rules: list[Any] = memo[2]
+        return rules
+    return list(session.connection().execute(_RULES, {"resource": resource}).all())
+
+
+def lock_and_read_rules(session: Session, resource: str, lock: int) -> None:
+    """PostgreSQL: takes the advisory transaction lock `lock`, then reads the counting rules
+    of `resource` FOR SHARE, in one statement; a write of that resource later in the same
+    transaction uses these rules instead of reading them again. (For the partner events,
+    whose subject lock is the first thing their transaction does.)"""
+    rows = session.connection().execute(_LOCK_AND_RULES, {"lock": lock, "resource": resource})
+    rules = [(row.id, row.count_filters, row.count_field) for row in rows if row.id is not None]
+    session.info[_LOCKED_RULES] = (session.get_transaction(), resource, rules)
+
+
+_LOCKED_RULES = "app.progress.locked_rules"
+_INDICATORS: Any = Indicator.__table__  # type: ignore[attr-defined]
+# The lock first (the outer side of the lateral join), then the rules under FOR SHARE.
+_LOCK_AND_RULES = text(
+    "SELECT i.id, i.count_filters, i.count_field "
+    "FROM (SELECT pg_advisory_xact_lock(:lock)) AS l LEFT JOIN LATERAL ("
+    "SELECT indicators.id, indicators.count_filters, indicators.count_field FROM indicators "
+    "WHERE indicators.kind = 'count' AND indicators.count_resource = :resource "
+    "ORDER BY indicators.id FOR SHARE) AS i ON true"
+).columns(*(_INDICATORS.c[name] for name in ("id", "count_filters", "count_field")))
 
 # Built once: the statement and its compiled form are reused by every write.
 _RULES = (

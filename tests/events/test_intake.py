@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
 from app.events.models import InboxEvent
@@ -324,3 +324,35 @@ def test_roles(make_client: MakeClient) -> None:
     # An admin acts for no partner, so it registers no events, but it reads every inbox.
     assert post_one(admin, event()).status_code == 403
     assert len(admin.get("/api/v1/events").json()["items"]) == 1
+
+
+def _counted(engine: Engine, indicator: str) -> int:
+    with Session(engine) as session:
+        return int(
+            session.execute(
+                text(
+                    "SELECT coalesce(sum(r.records), 0) FROM progress_rollups AS r "
+                    "JOIN indicators AS i ON i.id = r.indicator_id WHERE i.code = :code"
+                ),
+                {"code": indicator},
+            ).scalar_one()
+        )
+
+
+def test_event_made_records_count_towards_progress(politie: ApiClient, engine: Engine) -> None:
+    """A counted record made or changed by an event moves the rollups, as through the API
+    (the single path reads the counting rules together with its subject lock)."""
+    created = "nl.ondermijning.inspection.created"
+    inspection = {"kind": "integrale-controle", "occurredOn": "2023-02-01"}
+    assert post_one(politie, event("CTR-1", created, dict(inspection))).status_code == 201
+    assert statuses(
+        post_batch(
+            politie,
+            [event("CTR-2", created, dict(inspection)), event("CTR-3", created, dict(inspection))],
+        )
+    ) == ["accepted", "accepted"]
+    assert _counted(engine, "p1-integrale-controles") == 3
+    changed = event("CTR-1", "nl.ondermijning.inspection.updated", {"kind": "seksbranche-controle"})
+    assert post_one(politie, changed).status_code == 201
+    assert _counted(engine, "p1-integrale-controles") == 2
+    assert _counted(engine, "p1-controles-seksbranche") == 1

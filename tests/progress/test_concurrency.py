@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
+from app.progress import rollups
 from app.progress.models import ProgressRollup
-from app.progress.rollups import rebuild_rollups
+from app.progress.rollups import lock_and_read_rules, rebuild_rollups
 from app.reference.models import Indicator
 from tests.conftest import is_postgres
 from tests.progress.conftest import add_record
@@ -55,3 +56,17 @@ def test_concurrent_writes_and_a_rule_change_lose_nothing(engine: Engine, db: Se
     ).one()
     assert records == WRITERS * WRITES
     assert total == 0  # the rule counts records; `total` is only summed for a sum field
+
+
+@pytest.mark.skipif(not is_postgres(), reason="advisory locks are PostgreSQL's")
+def test_rules_read_with_the_lock_serve_only_their_own_transaction(engine: Engine) -> None:
+    with Session(engine) as session:
+        lock_and_read_rules(session, "inspections", 7)
+        locked = rollups._rules(session, "inspections")
+        assert locked
+        assert rollups._rules(session, "inspections") is locked
+        assert rollups._rules(session, "signals") is not locked  # another resource: read
+        session.commit()
+        again = rollups._rules(session, "inspections")  # a new transaction reads them anew
+        assert again is not locked
+        assert again == locked
