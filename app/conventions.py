@@ -118,17 +118,18 @@ class ConventionsMiddleware:
             # Otherwise the app's own handler already answered with a 500 problem and logged.
         finally:
             trace_id_var.reset(token)
-            route = scope.get("route")
-            logger.info(
-                "request",
-                extra={
-                    "method": scope.get("method"),
-                    # The route template, not the raw path: ids and query strings stay out.
-                    "route": getattr(route, "path_format", None) or _generic_path(path),
-                    "status": status_code,
-                    "durationMs": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            if logger.isEnabledFor(logging.INFO):
+                route = scope.get("route")
+                logger.info(
+                    "request",
+                    extra={
+                        "method": scope.get("method"),
+                        # The route template, not the raw path: ids and query strings stay out.
+                        "route": getattr(route, "path_format", None) or _generic_path(path),
+                        "status": status_code,
+                        "durationMs": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
 
     @staticmethod
     async def _problem(send: Send, status: int, detail: str, path: str, **kwargs: Any) -> None:
