@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with Session(engine) as session:
                 ensure_admin_client(session, settings.admin_api_key.get_secret_value())
         sweep_pending_events_at_start(engine, settings.pending_event_days)
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         callers = CallerCache()
         listener = None
         if engine.dialect.name == "postgresql":

@@ -4,6 +4,7 @@ import json
 import logging
 
 import pytest
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
@@ -235,3 +236,20 @@ def test_a_client_that_disconnects_mid_body_is_no_server_error() -> None:
     with pytest.raises(InvalidInput) as raised:
         asyncio.run(json_body(request))
     assert raised.value.invalid_params[0].code == "incomplete"
+
+
+def test_blocking_work_runs_on_the_configured_number_of_threads(http: TestClient) -> None:
+    async def threads() -> float:
+        return to_thread.current_default_thread_limiter().total_tokens
+
+    assert http.portal is not None
+    assert http.portal.call(threads) == Settings().worker_threads == 8
+
+
+def test_an_empty_admin_key_setting_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_API_KEY", "")
+    assert Settings().admin_api_key is None
+    monkeypatch.setenv("ADMIN_API_KEY", "a-long-random-secret")
+    key = Settings().admin_api_key
+    assert key is not None
+    assert key.get_secret_value() == "a-long-random-secret"
