@@ -39,24 +39,33 @@ def insert_rows(
     sequence: str | None = None,
     add: tuple[str, ...] = (),
     returning_sql: tuple[str, ...] = (),
+    with_rows: tuple[Table, Sequence[dict[str, Any]]] | None = None,
 ) -> list[Row[Any]]:
     """Inserts the rows (all with the same keys), skipping those that conflict on the
     unique `conflict` columns when given, or adding their `add` columns to the stored row's
     (a counter upsert); returns the `returning` columns of the rows inserted, and the
     `returning_sql` expressions (PostgreSQL; over the inserted row). With a
     `sequence`, `u.n` in the `sql` expressions is its next value for the row (taken once
-    per row, in row order)."""
+    per row, in row order). `with_rows` (a table and rows for it) are inserted by the same
+    statement, whatever happens to the rows (a data-modifying WITH on PostgreSQL)."""
     if not rows:
         return []
     columns = tuple(rows[0])
     if session.get_bind().dialect.name != "postgresql":
         if returning_sql:
             raise NotImplementedError("RETURNING expressions are PostgreSQL-only")
+        if with_rows is not None and with_rows[1]:
+            _sqlite_insert(session, with_rows[0], with_rows[1], (), (), {}, None, ())
         return _sqlite_insert(session, table, rows, conflict, returning, dict(sql), sequence, add)
     statement = _recordset_insert(
         table, columns, conflict, returning + returning_sql, sql, sequence, add, len(returning)
     )
     parameters = {"rows": _rows_json(table, columns, rows)}
+    if with_rows is not None and with_rows[1]:
+        with_table, extra = with_rows
+        with_columns = tuple(extra[0])
+        statement = _with_insert(with_table, with_columns, statement)
+        parameters["with_rows"] = _rows_json(with_table, with_columns, extra)
     # On the session's connection (its transaction), without the ORM's execution layer.
     result = session.connection().execute(statement, parameters)
     return list(result.all()) if returning or returning_sql else []
@@ -144,6 +153,20 @@ def _recordset_insert(
         names = [quote(name) for name in returning[:returned_columns]]
         statement += f" RETURNING {', '.join([*names, *returning[returned_columns:]])}"
     return text(statement)
+
+
+@lru_cache(maxsize=64)
+def _with_insert(table: Table, columns: tuple[str, ...], statement: TextClause) -> TextClause:
+    """`statement`, preceded by an INSERT of `:with_rows` into `table` as a WITH query."""
+    quote = _DIALECT.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    selected = ", ".join(f"w.{quote(name)}" for name in columns)
+    prefix = (
+        f"WITH with_rows AS (INSERT INTO {quote(table.name)} ({names}) "  # noqa: S608
+        f"SELECT {selected} FROM jsonb_to_recordset(CAST(:with_rows AS JSONB)) "
+        f"AS w({_definitions(table, columns)})) "
+    )
+    return text(prefix + statement.text)
 
 
 def _sqlite_insert(

@@ -13,6 +13,8 @@ from app.conventions import current_request_id, current_trace_id
 from app.db import new_id, utcnow
 from app.pagination import paginate
 
+AUDIT_TABLE: Any = AuditEvent.__table__  # type: ignore[attr-defined]
+
 # Their values never enter the log: a change to them is noted without old or new value.
 PERSONAL_DATA_FIELDS = frozenset(
     {"description", "summary", "findings", "address", "kvkNumber", "note"}
@@ -64,8 +66,11 @@ def audit_many(
     *,
     resource: str,
     entries: list[tuple[uuid.UUID, dict[str, Any] | None]],
+    into: list[dict[str, Any]] | None = None,
 ) -> None:
-    """One entry per (record id, changes), written in one statement."""
+    """One entry per (record id, changes), written in one statement; or, with `into`, added
+    to that list of rows, which the caller writes in its own statement of the same
+    transaction (`bulk.insert_rows(…, with_rows=…)`)."""
     if not entries:
         return
     now = utcnow()
@@ -77,24 +82,24 @@ def audit_many(
         "request_id": current_request_id(),
         "trace_id": current_trace_id(),
     }
-    insert_rows(
-        session,
-        AuditEvent.__table__,  # type: ignore[attr-defined]
-        [
-            {
-                **who,
-                "id": new_id(),
-                "occurred_at": now,
-                "action": action,
-                "resource": resource,
-                "record_id": str(record_id),
-                "changes": changes,
-                "outcome": "success",
-                "detail": None,
-            }
-            for record_id, changes in entries
-        ],
-    )
+    rows = [
+        {
+            **who,
+            "id": new_id(),
+            "occurred_at": now,
+            "action": action,
+            "resource": resource,
+            "record_id": str(record_id),
+            "changes": changes,
+            "outcome": "success",
+            "detail": None,
+        }
+        for record_id, changes in entries
+    ]
+    if into is not None:
+        into.extend(rows)
+        return
+    insert_rows(session, AUDIT_TABLE, rows)
 
 
 def audit_now(

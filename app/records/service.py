@@ -418,17 +418,28 @@ class Created:
 
 
 def create_record(
-    session: Session, caller: Caller, record_type: RecordType, document: Any
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    document: Any,
+    *,
+    audit_rows: list[dict[str, Any]] | None = None,
 ) -> Created:
-    """Validates and stores a new record, with its audit entry and rollups, in the session."""
-    result = create_records(session, caller, record_type, [document])[0]
+    """Validates and stores a new record, with its audit entry and rollups, in the session.
+    With `audit_rows`, the audit entry is added to that list for the caller to write."""
+    result = create_records(session, caller, record_type, [document], audit_rows=audit_rows)[0]
     if isinstance(result, DomainError):
         raise result
     return result
 
 
 def create_records(
-    session: Session, caller: Caller, record_type: RecordType, documents: Sequence[Any]
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    documents: Sequence[Any],
+    *,
+    audit_rows: list[dict[str, Any]] | None = None,
 ) -> list[Created | DomainError]:
     """Validates and stores many new records of one type: per document the record or why
     not (a validation error, or a Conflict on its externalId), in input order.
@@ -454,7 +465,7 @@ def create_records(
             claimed.add((checked.values["partner"], external_id))
         valid.append((index, checked))
     if valid:
-        _store_new(session, caller, record_type, valid, results)
+        _store_new(session, caller, record_type, valid, results, audit_rows)
     return [result for result in results if result is not None]
 
 
@@ -464,6 +475,7 @@ def _store_new(
     record_type: RecordType,
     valid: list[tuple[int, ValidInput]],
     results: list[Created | DomainError | None],
+    audit_rows: list[dict[str, Any]] | None = None,
 ) -> None:
     now = utcnow()
     workflow = record_type.workflow
@@ -505,6 +517,7 @@ def _store_new(
         "create",
         resource=record_type.resource,
         entries=[(row["id"], changed_fields({}, _auditable(body))) for row, _, body in stored],
+        into=audit_rows,
     )
     apply_record_changes(session, record_type.resource, [(None, row) for row, _, _ in stored])
 

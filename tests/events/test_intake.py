@@ -356,3 +356,30 @@ def test_event_made_records_count_towards_progress(politie: ApiClient, engine: E
     assert post_one(politie, changed).status_code == 201
     assert _counted(engine, "p1-integrale-controles") == 2
     assert _counted(engine, "p1-controles-seksbranche") == 1
+
+
+def test_a_single_event_writes_its_records_audit_entry_once(
+    politie: ApiClient, engine: Engine
+) -> None:
+    """The create's audit entry goes with the inbox row (one statement): written with the
+    record, and not at all when the event is rejected."""
+    from app.audit.models import AuditEvent
+
+    accepted = post_one(politie, event("BVH-9"))
+    assert accepted.status_code == 201
+    record_id = accepted.json()["recordId"]
+    clash = post_one(politie, event("BVH-9"))  # another event creating the same subject
+    assert clash.status_code == 409
+    with Session(engine) as session:
+        entries = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "create")  # type: ignore[arg-type]
+        ).all()
+    assert [entry.record_id for entry in entries] == [record_id]
+    assert entries[0].client_id is not None
+    assert str(entries[0].client_id) == politie.id
+    assert entries[0].resource == "signals"
+    assert entries[0].changes is not None
+    assert entries[0].changes["reference"]["new"].startswith("SIG-")
+    history = politie.get(f"/api/v1/signals/{record_id}/history")
+    assert history.status_code == 200
+    assert "create" in history.text
