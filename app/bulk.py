@@ -10,8 +10,8 @@ regular expression, which took a third of a batch's time. SQLite gets a plain ex
 INSERT.
 
 Values are given by column name, as the table's columns hold them (JSON columns as Python
-objects). `sql` overrides a column's value with an SQL expression over the row (the
-unnested columns are named after the table's), e.g. a reference number from a sequence.
+objects). `sql` overrides a column's value with an SQL expression over the row (its
+columns are `u.<column>`), e.g. a reference number from a sequence.
 """
 
 from collections.abc import Callable, Sequence

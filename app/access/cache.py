@@ -10,8 +10,9 @@ The cache is only used while the listener is connected: before it has subscribed
 its connection broke and on SQLite (no notices), every request looks its key up. A lookup
 that raced a notice is not kept (the generation check), so it cannot bring back a caller
 the notice removed. Expiry is checked on every request against the cached `expiresAt`, and
-a cached caller is looked up again after LAST_USED_RESOLUTION, which also keeps
-`lastUsedAt` as fresh as without the cache. Only callers with a valid key are kept.
+a cached caller is looked up again after REFRESH_SECONDS (a minute, the resolution of
+`lastUsedAt`), which keeps `lastUsedAt` as fresh as without the cache. Only callers with a
+valid key are kept.
 """
 
 import logging

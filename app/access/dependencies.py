@@ -47,10 +47,10 @@ async def authenticate(
         cached = callers.get(digest, utcnow())
         if cached is not None:
             return cached
-    return await run_in_threadpool(_look_up, request, credentials.credentials, digest, callers)
+    return await run_in_threadpool(_look_up, request, digest, callers)
 
 
-def _look_up(request: Request, key: str, digest: str, callers: CallerCache | None) -> Caller:
+def _look_up(request: Request, digest: str, callers: CallerCache | None) -> Caller:
     """In a short transaction of its own before the request's own session connects: a
     request never holds two pooled connections at once (with many concurrent requests that
     would empty the pool and wait on itself), and the once-a-minute `lastUsedAt` write holds
@@ -60,7 +60,7 @@ def _look_up(request: Request, key: str, digest: str, callers: CallerCache | Non
     # no BEGIN and COMMIT round trips are spent on every request.
     engine = request_engine(request)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        found, reason = find_client(Session(bind=connection), key)
+        found, reason = find_client(Session(bind=connection), digest)
     if found is None:
         audit_now(engine, None, "authenticate", outcome="failure", detail=reason)
         raise Unauthorized("The API key is unknown, revoked or expired.")

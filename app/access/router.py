@@ -83,7 +83,6 @@ def revoke_client(
     client = service.revoke_client(session, client_id)
     # Every process forgets its cached callers when the revocation commits (a database
     # notice); this one also at once, so that its next request cannot beat the notice.
-    session.flush()
     request.state.callers.clear()
     audit(session, caller, "revoke", resource="clients", record_id=client.id)
     return ClientRead.model_validate(client)

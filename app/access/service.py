@@ -43,10 +43,9 @@ def create_client(
     return client, key
 
 
-def find_client(session: Session, key: str) -> tuple[Client | None, str]:
-    """The valid client of a key, or None and why not (never echoing the key). Notes when
-    the key was last used; the caller commits."""
-    digest = hash_key(key)
+def find_client(session: Session, digest: str) -> tuple[Client | None, str]:
+    """The valid client of a key, by the key's `hash_key` digest, or None and why not.
+    Notes when the key was last used; the caller commits."""
     client = session.scalar(select(Client).where(col(Client.key_hash) == digest))
     if client is None or not hmac.compare_digest(client.key_hash, digest):
         return None, "unknown key"

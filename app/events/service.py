@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -77,7 +76,6 @@ class _ClaimLost(Exception):
     """Another delivery of an event in this batch committed while the batch was applied."""
 
 
-_LOCK_SUBJECT = text("SELECT pg_advisory_xact_lock(:key)")
 # unnest keeps the array's order, so the locks are taken in key order.
 _LOCK_SUBJECTS = text(
     "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"
@@ -372,13 +370,14 @@ def _receive_one(session: Session, caller: Caller, raw: Any) -> EventResult:
     then, before the commit."""
     now = utcnow()
     envelope = parse_envelope(raw, caller)
+    postgres = session.get_bind().dialect.name == "postgresql"
     status, record_id = StoredStatus.REJECTED.value, None
     # The record's audit entry is written by the claim's statement (one statement fewer).
     audit_rows: list[dict[str, Any]] = []
     if envelope.problem is None:
         record_type = envelope.record_type
         assert record_type is not None
-        if session.get_bind().dialect.name == "postgresql":
+        if postgres:
             # The subject lock, and the counting rules the write will need, in one statement.
             lock = _subject_lock(caller.partner, record_type.resource, envelope.subject)
             lock_and_read_rules(session, record_type.resource, lock)
@@ -395,9 +394,10 @@ def _receive_one(session: Session, caller: Caller, raw: Any) -> EventResult:
         row["status"], row["record_id"] = status, record_id
         row["decided_at"] = now if status == StoredStatus.ACCEPTED.value else None
     created = envelope.problem is None and envelope.action == "created"
-    claim = _insert_claims(session, [row], waiting=created, audit_rows=audit_rows)
+    # On SQLite (one writer at a time) the pending updates are simply looked up afterwards.
+    claim = _insert_claims(session, [row], waiting=created and postgres, audit_rows=audit_rows)
     if claim:
-        if created and claim[0].waiting:
+        if created and (not postgres or claim[0].waiting):
             assert envelope.record_type is not None
             _apply_pending(
                 session, caller, [envelope], [None], envelope.record_type, envelope, [], now
@@ -469,25 +469,11 @@ def _insert_claims(
 ) -> list[Any]:
     """One INSERT … ON CONFLICT DO NOTHING for the whole batch, in key order so that two
     batches claiming the same keys wait for each other instead of deadlocking. Returns the
-    rows claimed (`id`, and `waiting` when asked)."""
+    rows claimed (`id`, and `waiting` when asked: PostgreSQL only)."""
     if not rows:
         return []
     rows.sort(key=lambda row: (row["event_id"] is None, row["source"] or "", row["event_id"] or ""))
     table: Any = InboxEvent.__table__  # type: ignore[attr-defined]
-    if waiting and session.get_bind().dialect.name != "postgresql":
-        # SQLite runs one writer at a time: asking afterwards sees the same.
-        claimed = insert_rows(
-            session,
-            table,
-            rows,
-            conflict=("source", "event_id"),
-            returning=("id",),
-            with_rows=(AUDIT_TABLE, audit_rows) if audit_rows else None,
-        )
-        return [
-            SimpleNamespace(id=claim.id, waiting=bool(_waiting_rows(session, rows[0])))
-            for claim in claimed
-        ]
     return insert_rows(
         session,
         table,
@@ -496,19 +482,6 @@ def _insert_claims(
         returning=("id",),
         returning_sql=_WAITING if waiting else (),
         with_rows=(AUDIT_TABLE, audit_rows) if audit_rows else None,
-    )
-
-
-def _waiting_rows(session: Session, row: dict[str, Any]) -> list[Any]:
-    return list(
-        session.execute(
-            select(col(InboxEvent.id)).where(
-                col(InboxEvent.partner) == row["partner"],
-                col(InboxEvent.resource) == row["resource"],
-                col(InboxEvent.subject) == row["subject"],
-                _IS_PENDING,
-            )
-        ).all()
     )
 
 
@@ -566,9 +539,7 @@ def _lock_subjects(session: Session, caller: Caller, envelopes: list[Envelope]) 
             if envelope.record_type is not None
         }
     )
-    if len(keys) == 1:
-        session.connection().execute(_LOCK_SUBJECT, {"key": keys[0]})
-    elif keys:
+    if keys:
         session.connection().execute(_LOCK_SUBJECTS, {"keys": keys})
 
 
