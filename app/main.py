@@ -16,23 +16,20 @@ from app.access.dependencies import authenticate
 from app.access.router import router as clients_router
 from app.access.service import ensure_admin_client
 from app.audit.router import router as audit_router
-from app.campaigns.router import router as campaigns_router
 from app.conventions import ConventionsMiddleware
 from app.db import make_engine
 from app.events.router import router as events_router
 from app.events.service import sweep_pending_events_at_start
 from app.health import router as health_router
-from app.inspections.router import router as inspections_router
 from app.logging_config import configure_logging
-from app.measures.router import router as measures_router
 from app.metrics import instrument
 from app.openapi import build_openapi
 from app.problems import install_problem_handlers
 from app.progress.router import router as progress_router
-from app.rapportages.router import router as rapportages_router
+from app.records.registry import RECORD_TYPES
+from app.records.router import record_router
 from app.reference.router import router as reference_router
 from app.settings import Settings, get_settings
-from app.signals.router import router as signals_router
 
 DESCRIPTION = """\
 Registratie van de aanpak van ondermijning door gemeente en partners (signalen, bestuurlijke
@@ -73,11 +70,8 @@ def create_api() -> FastAPI:
     # in this order. (The contract lists the paths in the order of TAGS.)
     api.include_router(events_router)
     api.include_router(reference_router)
-    api.include_router(signals_router)
-    api.include_router(rapportages_router)
-    api.include_router(measures_router)
-    api.include_router(campaigns_router)
-    api.include_router(inspections_router)
+    for record_type in RECORD_TYPES:
+        api.include_router(record_router(record_type))
     api.include_router(progress_router)
     api.include_router(clients_router)
     api.include_router(audit_router)

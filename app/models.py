@@ -1,35 +1,33 @@
-"""Imports every table so that SQLModel.metadata is complete (for Alembic and tests)."""
+"""Imports every table so that SQLModel.metadata is complete (for Alembic and tests): the
+record types' tables through the registry, and the rest by name."""
 
 from app.access.models import Client
 from app.audit.models import AuditEvent
-from app.campaigns.models import Campaign
 from app.events.models import InboxEvent
-from app.inspections.models import Inspection, InspectionSignal
-from app.measures.models import Measure
 from app.progress.models import ProgressRollup
-from app.rapportages.models import BestuurlijkeRapportage, RapportageSignal
 from app.records.models import IdempotencyKey, ReferenceCounter
+from app.records.registry import RECORD_TYPES
 from app.reference.models import Indicator, MilestoneUpdate, Partner, Pillar, Plan, Theme
-from app.signals.models import Signal
+
+# Each record type's table and link tables.
+RECORD_TABLES = tuple(
+    table
+    for record_type in RECORD_TYPES
+    for table in (record_type.model, *(link.table for link in record_type.link_lists))
+)
 
 __all__ = [
+    "RECORD_TABLES",
     "AuditEvent",
-    "BestuurlijkeRapportage",
-    "Campaign",
     "Client",
     "IdempotencyKey",
     "InboxEvent",
     "Indicator",
-    "Inspection",
-    "InspectionSignal",
-    "Measure",
     "MilestoneUpdate",
     "Partner",
     "Pillar",
     "Plan",
     "ProgressRollup",
-    "RapportageSignal",
     "ReferenceCounter",
-    "Signal",
     "Theme",
 ]

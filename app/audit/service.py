@@ -12,13 +12,11 @@ from app.bulk import insert_rows
 from app.conventions import current_request_id, current_trace_id
 from app.db import new_id, utcnow
 from app.pagination import paginate
+from app.records.registry import BY_RESOURCE
 
 AUDIT_TABLE: Any = AuditEvent.__table__  # type: ignore[attr-defined]
 
-# Their values never enter the log: a change to them is noted without old or new value.
-PERSONAL_DATA_FIELDS = frozenset(
-    {"description", "summary", "findings", "address", "kvkNumber", "note"}
-)
+REDACTED = {"redacted": True}
 
 
 def _entry(caller: Caller | None, action: str, **fields: Any) -> AuditEvent:
@@ -111,18 +109,28 @@ def audit_now(
         session.commit()
 
 
-def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """{field: {old, new}} for every field whose value differs; personal data redacted."""
+def changed_fields(
+    old: dict[str, Any], new: dict[str, Any], personal: frozenset[str]
+) -> dict[str, Any]:
+    """{field: {old, new}} for every field whose value differs; of the `personal` fields
+    (the record type's declaration) only that they changed: their values never enter the log."""
     changes: dict[str, Any] = {}
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
         if before == after:
             continue
-        if name in PERSONAL_DATA_FIELDS:
-            changes[name] = {"redacted": True}
-        else:
-            changes[name] = {"old": before, "new": after}
+        changes[name] = REDACTED if name in personal else {"old": before, "new": after}
     return changes
+
+
+def redacted(changes: dict[str, Any] | None, resource: str | None) -> dict[str, Any] | None:
+    """Stored changes as they may be shown: the values of what the record type declares as
+    personal data now are left out, also in entries written under an older declaration."""
+    record_type = BY_RESOURCE.get(resource or "")
+    if not changes or record_type is None:
+        return changes
+    personal = record_type.personal_fields
+    return {name: REDACTED if name in personal else change for name, change in changes.items()}
 
 
 def list_audit_events(
@@ -139,7 +147,11 @@ def list_audit_events(
         else:
             statement = statement.where(getattr(AuditEvent, name) == value)
     statement = paginate(statement, col(AuditEvent.id), cursor, limit)
-    return list(session.scalars(statement).all())
+    entries = list(session.scalars(statement).all())
+    for entry in entries:
+        session.expunge(entry)  # shown redacted, never written back
+        entry.changes = redacted(entry.changes, entry.resource)
+    return entries
 
 
 def history(session: Session, resource: str, record_id: uuid.UUID) -> list[AuditEvent]:
@@ -152,4 +164,8 @@ def history(session: Session, resource: str, record_id: uuid.UUID) -> list[Audit
         )
         .order_by(col(AuditEvent.id))
     )
-    return list(session.scalars(statement).all())
+    entries = list(session.scalars(statement).all())
+    for entry in entries:
+        session.expunge(entry)  # shown redacted, never written back
+        entry.changes = redacted(entry.changes, resource)
+    return entries

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.problems import InvalidParam
+from app.records.registry import EVENT_TYPE_PATTERN
 from app.schemas import ApiModel
 
 MAX_BATCH = 1000
@@ -55,8 +56,7 @@ class CloudEvent(BaseModel):
         examples=["urn:nl:politie:zhz:bvh"],
     )
     type: str = Field(
-        pattern=r"^nl\.ondermijning\.(signal|bestuurlijke-rapportage|measure|campaign|"
-        r"inspection)\.(created|updated)$",
+        pattern=EVENT_TYPE_PATTERN,
         description="`nl.ondermijning.<resource>.created` or `….updated`.",
         examples=["nl.ondermijning.signal.created"],
     )

@@ -49,8 +49,8 @@ from app.problems import (
 )
 from app.progress.rollups import lock_and_read_rules
 from app.records import service as records
+from app.records.kind import RecordType
 from app.records.registry import BY_SINGULAR
-from app.records.service import RecordType
 
 logger = logging.getLogger("app.events")
 

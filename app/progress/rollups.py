@@ -1,4 +1,9 @@
-"""Keeps the progress rollups in step with every record write (same transaction)."""
+"""Keeps the progress rollups in step with every record write (same transaction), and
+rebuilds them from the records (`python -m app.cli rebuild-rollups`).
+
+The rollups are derived data: the daily count (and sum) of records per count indicator.
+They must always equal a recount of the records under the indicator's rule and its record
+type's `Counting` declaration; a change to either is followed by a rebuild."""
 
 from collections import defaultdict
 from datetime import date
@@ -8,38 +13,42 @@ from sqlalchemy import bindparam, delete, func, insert, literal, select, text
 from sqlmodel import Session, col
 
 from app.bulk import insert_rows
+from app.progress.counting import as_date, date_column, rule_condition, rule_matches
 from app.progress.models import ProgressRollup
-from app.progress.resources import RESOURCES, as_date, rule_condition, rule_matches
+from app.records.kind import RecordType
+from app.records.registry import BY_RESOURCE
 from app.reference.models import Indicator
 
 
 def apply_record_change(
-    session: Session, resource: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    session: Session,
+    record_type: RecordType,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
 ) -> None:
     """Called by the record service on every create (before=None), update and delete
-    (after=None), inside the request's transaction. `resource` is the path name
-    (`signals`, `bestuurlijke-rapportages`, `measures`, `campaigns`, `inspections`); the
-    dicts hold the record's column values by attribute name (`occurred_on`, `kind`, …)."""
-    apply_record_changes(session, resource, [(before, after)])
+    (after=None), inside the request's transaction; the dicts hold the record's column
+    values by attribute name (`occurred_on`, `kind`, …)."""
+    apply_record_changes(session, record_type, [(before, after)])
 
 
 def apply_record_changes(
     session: Session,
-    resource: str,
+    record_type: RecordType,
     changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]],
 ) -> None:
     """The same for many records at once: one rule lookup and one upsert in all."""
-    spec = RESOURCES.get(resource)
-    if spec is None or not changes:
+    if not changes:
         return
-    indicators = _rules(session, resource)
-    date_attribute = spec.date_fields[spec.default_date_field]
+    counting = record_type.counting
+    indicators = _rules(session, record_type.resource)
+    date_attribute = counting.date_fields[counting.default_date_field]
     deltas: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     for indicator_id, filters, sum_field in indicators:
-        sum_attribute = spec.sum_fields.get(sum_field) if sum_field else None
+        sum_attribute = counting.sum_fields.get(sum_field) if sum_field else None
         for before, after in changes:
             for sign, values in ((-1, before), (1, after)):
-                if values is None or not rule_matches(spec, filters or {}, values):
+                if values is None or not rule_matches(record_type, filters or {}, values):
                     continue
                 day = as_date(values.get(date_attribute))
                 if day is None:
@@ -111,15 +120,46 @@ def rebuild_rollups(session: Session, indicator: Indicator) -> None:
     session.execute(delete(ProgressRollup).where(col(ProgressRollup.indicator_id) == indicator.id))
     if indicator.kind != "count" or not indicator.count_resource:
         return
-    spec = RESOURCES[indicator.count_resource]
+    record_type = BY_RESOURCE[indicator.count_resource]
+    counting = record_type.counting
     dialect = session.get_bind().dialect.name
-    day = spec.column(spec.date_fields[spec.default_date_field])
-    sum_attribute = spec.sum_fields.get(indicator.count_field) if indicator.count_field else None
-    total = func.coalesce(func.sum(spec.column(sum_attribute)), 0) if sum_attribute else literal(0)
+    day = date_column(record_type)
+    sum_attribute = (
+        counting.sum_fields.get(indicator.count_field) if indicator.count_field else None
+    )
+    total = (
+        func.coalesce(func.sum(getattr(record_type.model, sum_attribute)), 0)
+        if sum_attribute
+        else literal(0)
+    )
     source = (
         select(literal(indicator.id), day, func.count(), total)
-        .where(rule_condition(spec, indicator.count_filters or {}, dialect), day.is_not(None))
+        .where(
+            rule_condition(record_type, indicator.count_filters or {}, dialect), day.is_not(None)
+        )
         .group_by(day)
     )
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
     session.execute(insert(table).from_select(["indicator_id", "day", "records", "total"], source))
+
+
+def rebuild_all_rollups(session: Session, resource: str | None = None) -> int:
+    """Rebuilds the rollups of every count indicator (of one record type, with `resource`)
+    from the records, in the session's transaction; returns how many indicators. The
+    counting rules are read FOR UPDATE, so no record write of those types interleaves:
+    writers read the rules FOR SHARE and wait for the rebuild to commit."""
+    statement = select(Indicator).where(col(Indicator.kind) == "count")
+    if resource is not None:
+        statement = statement.where(col(Indicator.count_resource) == resource)
+    indicators = list(session.scalars(statement.order_by(col(Indicator.id)).with_for_update()))
+    # Rollups of indicators that count nothing any more (or no longer exist) go too.
+    stale = delete(ProgressRollup)
+    if resource is None:
+        session.execute(stale)
+    else:
+        session.execute(
+            stale.where(col(ProgressRollup.indicator_id).in_([i.id for i in indicators]))
+        )
+    for indicator in indicators:
+        rebuild_rollups(session, indicator)
+    return len(indicators)

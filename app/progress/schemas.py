@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from app.records.registry import RecordResource
 from app.reference.schemas import IndicatorKind, Target
 from app.schemas import ApiInput, ApiModel
 
@@ -30,14 +31,6 @@ class Interval(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
-
-
-class RecordResource(StrEnum):
-    SIGNALS = "signals"
-    BESTUURLIJKE_RAPPORTAGES = "bestuurlijke-rapportages"
-    MEASURES = "measures"
-    CAMPAIGNS = "campaigns"
-    INSPECTIONS = "inspections"
 
 
 NOTE_DESCRIPTION = (

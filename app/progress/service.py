@@ -12,7 +12,6 @@ from sqlmodel import Session, col
 
 from app.problems import Conflict, InvalidInput, InvalidParam
 from app.progress.models import ProgressRollup
-from app.progress.resources import RESOURCES
 from app.progress.rollups import rebuild_rollups
 from app.progress.schemas import (
     CountingRuleInput,
@@ -31,6 +30,7 @@ from app.progress.schemas import (
     UpdateInWindow,
 )
 from app.progress.windows import Window, expected_value
+from app.records.registry import BY_RESOURCE
 from app.reference.models import Indicator, MilestoneUpdate, Pillar, Plan, Theme
 from app.reference.schemas import IndicatorKind, Target, TargetPer
 from app.reference.service import current_plan, get_indicator_row, plan_for_query
@@ -267,16 +267,16 @@ def add_milestone_update(
 
 
 def _check_rule(rule: CountingRuleInput, prefix: str) -> list[InvalidParam]:
-    spec = RESOURCES[rule.resource.value]
+    counting = BY_RESOURCE[rule.resource.value].counting
     problems = []
     for name, values in rule.filters.items():
-        if name not in spec.filter_fields:
+        if name not in counting.filter_fields:
             problems.append(
                 InvalidParam(
                     name=f"{prefix}.filters.{name}",
                     code="unknown-field",
                     reason=f"`{rule.resource.value}` cannot be counted by `{name}`; use one of "
-                    + ", ".join(f"`{f}`" for f in sorted(spec.filter_fields))
+                    + ", ".join(f"`{f}`" for f in sorted(counting.filter_fields))
                     + ".",
                 )
             )
@@ -288,7 +288,7 @@ def _check_rule(rule: CountingRuleInput, prefix: str) -> list[InvalidParam]:
                     reason="Give at least one value.",
                 )
             )
-    if rule.sum_field is not None and rule.sum_field not in spec.sum_fields:
+    if rule.sum_field is not None and rule.sum_field not in counting.sum_fields:
         problems.append(
             InvalidParam(
                 name=f"{prefix}.sumField",

@@ -6,12 +6,15 @@ from sqlalchemy import Integer, String, cast, func, literal, select, type_coerce
 from sqlmodel import Session
 
 from app.problems import InvalidInput, InvalidParam, NotFound
-from app.progress.resources import RESOURCES, ResourceSpec, counted
-from app.progress.schemas import RecordResource, StatisticsReport
+from app.progress.counting import column, counted, date_column
+from app.progress.schemas import StatisticsReport
 from app.progress.windows import Window
+from app.records.kind import RecordType
+from app.records.registry import BY_RESOURCE, RecordResource
 
 TIME_KEYS = ("month", "quarter", "year")
 MAX_GROUP_KEYS = 5
+SUMMED = "businessesInspected"
 
 
 def record_resource(name: str) -> RecordResource:
@@ -25,21 +28,21 @@ def record_resource(name: str) -> RecordResource:
         ) from None
 
 
-def group_keys(spec: ResourceSpec) -> list[str]:
-    return [*spec.group_fields, *TIME_KEYS]
+def group_keys(record_type: RecordType) -> list[str]:
+    return [*record_type.counting.groups, *TIME_KEYS]
 
 
-def parse_group_by(spec: ResourceSpec, group_by: str | None) -> list[str]:
+def parse_group_by(record_type: RecordType, group_by: str | None) -> list[str]:
     """`kind,month` → ["kind", "month"]; every unknown key is reported at once."""
     if not group_by:
         return []
     keys = list(dict.fromkeys(key.strip() for key in group_by.split(",")))
-    allowed = group_keys(spec)
+    allowed = group_keys(record_type)
     problems = [
         InvalidParam(
             name="groupBy",
             code="unknown-key",
-            reason=f"`{key}` is not a group of `{spec.name}`; use "
+            reason=f"`{key}` is not a group of `{record_type.resource}`; use "
             + ", ".join(f"`{k}`" for k in allowed)
             + ".",
         )
@@ -55,15 +58,16 @@ def parse_group_by(spec: ResourceSpec, group_by: str | None) -> list[str]:
     return keys
 
 
-def parse_date_field(spec: ResourceSpec, date_field: str | None) -> str:
+def parse_date_field(record_type: RecordType, date_field: str | None) -> str:
+    counting = record_type.counting
     if date_field is None:
-        return spec.default_date_field
-    if date_field not in spec.date_fields:
+        return counting.default_date_field
+    if date_field not in counting.date_fields:
         raise InvalidInput.one(
             "dateField",
             "enum",
-            f"`{spec.name}` are dated by "
-            + " or ".join(f"`{name}`" for name in spec.date_fields)
+            f"`{record_type.resource}` are dated by "
+            + " or ".join(f"`{name}`" for name in counting.date_fields)
             + ".",
         )
     return date_field
@@ -93,24 +97,27 @@ def statistics(
     group_by: str | None,
     date_field: str | None,
 ) -> StatisticsReport:
-    spec = RESOURCES[resource.value]
-    keys = parse_group_by(spec, group_by)
-    date_name = parse_date_field(spec, date_field)
+    record_type = BY_RESOURCE[resource.value]
+    keys = parse_group_by(record_type, group_by)
+    date_name = parse_date_field(record_type, date_field)
     dialect = session.get_bind().dialect.name
-    day = spec.column(spec.date_fields[date_name])
+    day = date_column(record_type, date_name)
+    groups_of = record_type.counting.groups
     columns = [
         (
             time_expression(key, day, dialect)
             if key in TIME_KEYS
-            else spec.column(spec.group_fields[key])
+            else column(record_type, groups_of[key])
         ).label(f"g{position}")
         for position, key in enumerate(keys)
     ]
-    sums = "businessesInspected" if resource == RecordResource.INSPECTIONS else None
+    # The report sums `businessesInspected` (the one sum the contract's report has a field for).
+    sums = SUMMED if SUMMED in record_type.counting.sum_fields else None
     measures = [func.count().label("n")]
     if sums:
-        measures.append(func.coalesce(func.sum(spec.column(spec.sum_fields[sums])), 0).label("s"))
-    conditions = [counted(spec), day.is_not(None)]
+        summed = column(record_type, record_type.counting.sum_fields[sums])
+        measures.append(func.coalesce(func.sum(summed), 0).label("s"))
+    conditions = [counted(record_type), day.is_not(None)]
     if window.starts_on is not None:
         conditions.append(day >= window.starts_on)
     if window.ends_on is not None:

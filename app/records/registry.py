@@ -1,11 +1,18 @@
-"""Every record type, by resource path and by CloudEvents type segment."""
+"""Every record type, and what derives from the list: lookups by resource path and by
+CloudEvents type segment, the resource enum of the contract, and the event-type pattern.
 
-from app.campaigns.service import CAMPAIGNS
-from app.inspections.service import INSPECTIONS
-from app.measures.service import MEASURES
-from app.rapportages.service import BESTUURLIJKE_RAPPORTAGES
-from app.records.service import RecordType
-from app.signals.service import SIGNALS
+Adding a record type: its package with a `record_type.py`, one line below, a migration.
+"""
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from app.campaigns.record_type import CAMPAIGNS
+from app.inspections.record_type import INSPECTIONS
+from app.measures.record_type import MEASURES
+from app.rapportages.record_type import BESTUURLIJKE_RAPPORTAGES
+from app.records.kind import RecordType
+from app.signals.record_type import SIGNALS
 
 RECORD_TYPES: tuple[RecordType, ...] = (
     SIGNALS,
@@ -16,3 +23,21 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 )
 BY_RESOURCE = {record_type.resource: record_type for record_type in RECORD_TYPES}
 BY_SINGULAR = {record_type.singular: record_type for record_type in RECORD_TYPES}
+
+EVENT_ACTIONS = ("created", "updated")
+# `nl.ondermijning.<singular>.<action>`, as the contract states it.
+EVENT_TYPE_PATTERN = (
+    r"^nl\.ondermijning\.(" + "|".join(BY_SINGULAR) + r")\.(" + "|".join(EVENT_ACTIONS) + r")$"
+)
+
+if TYPE_CHECKING:
+
+    class RecordResource(StrEnum):
+        """The record resources by path name (in the contract: statistics, counting rules)."""
+
+else:
+    RecordResource = StrEnum(
+        "RecordResource",
+        [(record_type.enum_member, record_type.resource) for record_type in RECORD_TYPES],
+        module=__name__,
+    )

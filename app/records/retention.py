@@ -1,28 +1,37 @@
 """AVG retention: blanking the personal data of records closed longer ago than allowed.
 
-Counts, progress and statistics are unchanged by it: only personal-data fields are
-blanked, never the fields that are counted or grouped on."""
+Each record type declares its personal-data fields (`RecordType.personal_data`); those are
+blanked. Counts, progress and statistics are unchanged by it: a personal-data field that
+aggregates count or group on (`neighbourhood`, `sector`) is kept."""
 
 from datetime import datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import JSON, and_, func, insert, select, update
 from sqlmodel import Session, col
 
 from app.audit.models import AuditEvent
 from app.db import new_id, utcnow
+from app.records.kind import RecordType
 from app.records.registry import RECORD_TYPES
-from app.records.service import RecordType
 
-# Per resource, the columns that hold personal data (SPEC §4).
-PERSONAL_DATA: dict[str, tuple[str, ...]] = {
-    "signals": ("kvk_number", "address", "description"),
-    "bestuurlijke-rapportages": ("kvk_number", "address", "summary"),
-    "measures": ("address", "description"),
-    "campaigns": ("description",),
-    "inspections": ("findings",),
-}
+
+def blanked(record_type: RecordType) -> dict[str, Any]:
+    """The purge's new value of every personal-data column it blanks: NULL, or the empty
+    value where the column takes none (a campaign's `title`, its `organisations`)."""
+    table: Any = record_type.model.__table__  # type: ignore[attr-defined]
+    kept = record_type.counting.attributes
+    values: dict[str, Any] = {}
+    for attribute in record_type.personal_columns:
+        if attribute in kept:
+            continue
+        column = table.c[attribute]
+        if column.nullable:
+            values[attribute] = None
+        else:
+            values[attribute] = [] if isinstance(column.type, JSON) else ""
+    return values
 
 
 def _expired(record_type: RecordType, cutoff: datetime) -> Any:
@@ -51,7 +60,7 @@ def purge_expired(
         purged[record_type.resource] = len(ids)
         if dry_run or not ids:
             continue
-        blank = dict.fromkeys(PERSONAL_DATA[record_type.resource])
+        blank = blanked(record_type)
         session.execute(update(model).where(col(model.id).in_(ids)).values(**blank, purged_at=now))
         session.execute(
             insert(AuditEvent),

@@ -1,7 +1,8 @@
 """The HTTP shape every record resource shares: list, create, read, patch, delete, history.
 
-Each domain's router.py calls `record_router(...)` with its `RecordType`; the handlers are
-HTTP only and leave every rule to app/records/service.py.
+`record_router(record_type)` builds them from a type's declaration (its `api` part names the
+tag, the operations and the example); the app mounts one for every registered type. The
+handlers are HTTP only and leave every rule to app/records/service.py.
 """
 
 import uuid
@@ -19,7 +20,7 @@ from app.pagination import set_next_link
 from app.problems import PreconditionFailed, PreconditionRequired
 from app.records import service
 from app.records.idempotency import run_once
-from app.records.service import RecordType
+from app.records.kind import RecordType
 from app.schemas import ApiModel, Page
 
 JSON = "application/json"
@@ -82,15 +83,10 @@ def check_if_match(if_match: str | None, version: int) -> None:
     )
 
 
-def record_router(
-    record_type: RecordType,
-    *,
-    tag: str,
-    plural: str,
-    singular: str,
-    example: dict[str, Any],
-) -> APIRouter:
+def record_router(record_type: RecordType) -> APIRouter:
     """The six operations of one record resource, named `list{plural}`, `create{singular}`…"""
+    tag, plural, singular = record_type.api.tag, record_type.api.plural, record_type.api.singular
+    example = record_type.api.example
     Output = record_type.output_schema  # noqa: N806 - a type used in annotations
     Query_ = record_type.query_schema  # noqa: N806
     label = record_type.label

@@ -1,25 +1,26 @@
 """The rules every record type follows: validation, scoping, workflow, versions, audit.
 
-Each record type describes itself with a `RecordType`; the functions here apply the same
-rules to all five, and are used by the record API and the partner-event intake alike, so a
-record looks the same whichever way it came in.
+Each record type declares itself once with a `RecordType` (app/records/kind.py); the
+functions here apply the same rules to all of them, and are used by the record API and the
+partner-event intake alike, so a record looks the same whichever way it came in.
 """
 
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
 from app.access.caller import Caller
 from app.audit.service import audit, audit_many, changed_fields
+from app.audit.service import history as audit_history
 from app.bulk import insert_rows
 from app.db import new_id, utcnow
+from app.pagination import paginate, split_page
 from app.problems import (
     Conflict,
     DomainError,
@@ -28,66 +29,17 @@ from app.problems import (
     NotFound,
     invalid_params_from_errors,
 )
+from app.progress.counting import json_list_has_any
 from app.progress.rollups import apply_record_change, apply_record_changes
-from app.records.fields import RecordInput, RecordOutput, RecordQuery
+from app.records.fields import RecordInput, RecordQuery
+from app.records.kind import RecordType, attribute_of
 from app.records.models import RecordColumns
 from app.records.references import reference_sql, reserve_references, sequence_name
-from app.records.workflow import Workflow
 from app.reference.service import known_partners, known_themes
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
 # Query fields that are not column filters.
 _NOT_FILTERS = frozenset({"limit", "cursor", "from_", "to"})
-
-
-@dataclass(frozen=True)
-class LinkList:
-    """A list of links to other records, kept in a link table (e.g. `signalIds`)."""
-
-    name: str  # the API property, e.g. "signalIds"
-    table: type[SQLModel]
-    owner_column: str
-    target_column: str
-    target: type[RecordColumns]
-    target_label: str  # e.g. "signal"
-
-
-@dataclass(frozen=True)
-class LinkField:
-    """A single link held in a column of the record (e.g. `rapportageId`)."""
-
-    name: str
-    column: str
-    target: type[RecordColumns]
-    target_label: str
-
-
-@dataclass(frozen=True)
-class RecordType:
-    resource: str  # path segment and audit resource: "signals"
-    singular: str  # event type segment: "signal"
-    label: str  # in messages: "signal"
-    model: type[RecordColumns]
-    input_schema: type[RecordInput]
-    output_schema: type[RecordOutput]
-    query_schema: type[RecordQuery]
-    prefix: str
-    date_field: str
-    workflow: Workflow | None = None
-    link_lists: tuple[LinkList, ...] = ()
-    link_fields: tuple[LinkField, ...] = ()
-    # Defaults that depend on other fields (the campaign pillar), applied to the document.
-    derive: Callable[[dict[str, Any]], None] | None = None
-    # Rules across fields (`endsOn` ≥ `startsOn`) or against reference data, on the
-    # validated input.
-    check: Callable[[Session, Any], list[InvalidParam]] | None = None
-    # Query filters on list-valued columns, matched with "contains": {query field: column}.
-    list_filters: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def input_names(self) -> list[str]:
-        """The input's properties by their API (camelCase) names."""
-        return [info.alias or name for name, info in self.input_schema.model_fields.items()]
 
 
 # ---------------------------------------------------------------- reading
@@ -130,14 +82,13 @@ def find_by_external_id(
 def list_records(
     session: Session, caller: Caller, record_type: RecordType, query: RecordQuery
 ) -> tuple[list[dict[str, Any]], str | None]:
-    from app.pagination import paginate, split_page
-
     model = record_type.model
     statement = readable(caller, record_type)
     for name, value in query.model_dump(exclude=set(_NOT_FILTERS), exclude_none=True).items():
         if name in record_type.list_filters:
             column = getattr(model, record_type.list_filters[name])
-            statement = statement.where(_list_contains(session, column, str(value)))
+            dialect = session.get_bind().dialect.name
+            statement = statement.where(json_list_has_any(column, [str(value)], dialect))
         else:
             statement = statement.where(getattr(model, name) == str(value))
     date_column = getattr(model, record_type.date_field)
@@ -155,16 +106,6 @@ def list_records(
 def _id(row: Any) -> uuid.UUID:
     record_id: uuid.UUID = row.id
     return record_id
-
-
-def _list_contains(session: Session, column: Any, value: str) -> Any:
-    from sqlalchemy import func, literal, type_coerce
-    from sqlalchemy.dialects.postgresql import JSONB
-
-    if session.get_bind().dialect.name == "postgresql":
-        return type_coerce(column, JSONB).contains([value])
-    each = func.json_each(column).table_valued("value")
-    return literal(value).in_(select(each.c.value))
 
 
 def read_record(
@@ -189,13 +130,6 @@ def _as_output(
 ) -> dict[str, Any]:
     own_links = {name: by_record.get(record.id, []) for name, by_record in links.items()}
     return _representation(record_type, _columns(record), own_links)
-
-
-def _attribute(schema: type[BaseModel], api_name: str) -> str:
-    for name, info in schema.model_fields.items():
-        if (info.alias or name) == api_name:
-            return name
-    raise KeyError(api_name)
 
 
 def _load_links(
@@ -297,7 +231,7 @@ def validate_document(
     values["partner"] = partner
     links = {
         link.name: list(
-            dict.fromkeys(getattr(parsed, _attribute(record_type.input_schema, link.name)) or [])
+            dict.fromkeys(getattr(parsed, attribute_of(record_type.input_schema, link.name)) or [])
         )
         for link in record_type.link_lists
     }
@@ -516,10 +450,13 @@ def _store_new(
         caller,
         "create",
         resource=record_type.resource,
-        entries=[(row["id"], changed_fields({}, _auditable(body))) for row, _, body in stored],
+        entries=[
+            (row["id"], changed_fields({}, _auditable(body), record_type.personal_fields))
+            for row, _, body in stored
+        ],
         into=audit_rows,
     )
-    apply_record_changes(session, record_type.resource, [(None, row) for row, _, _ in stored])
+    apply_record_changes(session, record_type, [(None, row) for row, _, _ in stored])
 
 
 def _insert_new(
@@ -566,7 +503,7 @@ def _representation(
 ) -> dict[str, Any]:
     values = dict(row)
     for link in record_type.link_lists:
-        values[_attribute(record_type.output_schema, link.name)] = links.get(link.name, [])
+        values[attribute_of(record_type.output_schema, link.name)] = links.get(link.name, [])
     body: BaseModel = record_type.output_schema.model_validate(values)
     return body.model_dump(mode="json", by_alias=True)
 
@@ -648,9 +585,9 @@ def update_record(
         "update",
         resource=record_type.resource,
         record_id=record.id,
-        changes=changed_fields(_auditable(before), _auditable(after)),
+        changes=changed_fields(_auditable(before), _auditable(after), record_type.personal_fields),
     )
-    apply_record_change(session, record_type.resource, old_columns, _columns(record))
+    apply_record_change(session, record_type, old_columns, _columns(record))
     return record
 
 
@@ -665,9 +602,9 @@ def delete_record(session: Session, caller: Caller, record_type: RecordType, rec
         "delete",
         resource=record_type.resource,
         record_id=record.id,
-        changes=changed_fields(_auditable(before), {}),
+        changes=changed_fields(_auditable(before), {}, record_type.personal_fields),
     )
-    apply_record_change(session, record_type.resource, old_columns, None)
+    apply_record_change(session, record_type, old_columns, None)
 
 
 def _auditable(body: dict[str, Any]) -> dict[str, Any]:
@@ -712,8 +649,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def history(
     session: Session, caller: Caller, record_type: RecordType, record_id: uuid.UUID
 ) -> list[dict[str, Any]]:
-    from app.audit.service import history as audit_history
-
     record = get_record(session, caller, record_type, record_id)
     audit(session, caller, "read-history", resource=record_type.resource, record_id=record.id)
     return [
@@ -726,13 +661,3 @@ def history(
         }
         for entry in audit_history(session, record_type.resource, record.id)
     ]
-
-
-def on_or_after(
-    name: str, later: date | None, earlier: date | None, other: str
-) -> list[InvalidParam]:
-    if later is not None and earlier is not None and later < earlier:
-        return [
-            InvalidParam(name=name, code="date-order", reason=f"Must be on or after `{other}`.")
-        ]
-    return []

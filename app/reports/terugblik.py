@@ -15,10 +15,12 @@ from sqlmodel import Session, col
 from app.campaigns.models import Campaign
 from app.inspections.models import Inspection
 from app.measures.models import Measure
-from app.progress.resources import RESOURCES, counted, rule_condition
+from app.measures.record_type import MEASURES
+from app.progress.counting import counted, date_column, rule_condition
 from app.progress.statistics import time_expression
 from app.progress.windows import Window
 from app.rapportages.models import BestuurlijkeRapportage
+from app.records.registry import BY_RESOURCE
 from app.reference.models import Indicator, MilestoneUpdate, Pillar, Plan, Theme
 from app.reports.schemas import Figure, LookBack, PillarLookBack
 
@@ -217,12 +219,12 @@ def _in_window(column: Any, window: Window) -> list[Any]:
 def _count_figures(session: Session, window: Window, texts: dict[str, PillarText]) -> None:
     dialect = session.get_bind().dialect.name
     for figure in COUNT_FIGURES:
-        spec = RESOURCES[figure.resource]
-        day = spec.column(spec.date_fields[figure.date_field or spec.default_date_field])
+        record_type = BY_RESOURCE[figure.resource]
+        day = date_column(record_type, figure.date_field)
         number = session.scalar(
             select(func.count())
-            .select_from(spec.model)
-            .where(rule_condition(spec, figure.filters, dialect), *_in_window(day, window))
+            .select_from(record_type.model)
+            .where(rule_condition(record_type, figure.filters, dialect), *_in_window(day, window))
         )
         number = int(number or 0)
         text = texts[figure.pillar]
@@ -336,7 +338,7 @@ def _rapportages(session: Session, window: Window, text: PillarText) -> None:
         .outerjoin(
             BestuurlijkeRapportage, col(BestuurlijkeRapportage.id) == col(Measure.rapportage_id)
         )
-        .where(counted(RESOURCES["measures"]), *_in_window(col(Measure.decided_on), window))
+        .where(counted(MEASURES), *_in_window(col(Measure.decided_on), window))
         .group_by(theme, followed, col(Measure.kind), col(Measure.drug_category))
     ).all()
     measures: dict[tuple[str | None, bool], dict[str, list[tuple[str | None, int]]]] = defaultdict(

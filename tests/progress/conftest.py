@@ -11,8 +11,8 @@ from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session, col
 
 from app.progress.models import ProgressRollup
-from app.progress.resources import RESOURCES
 from app.progress.rollups import apply_record_change, rebuild_rollups
+from app.records.registry import BY_RESOURCE
 from app.reference.models import Indicator, MilestoneUpdate
 from tests.conftest import clean
 
@@ -33,15 +33,14 @@ def columns(record: Any) -> dict[str, Any]:
 
 def add_record(session: Session, resource: str, **values: Any) -> Any:
     """Stores a record and applies the rollup hook, as `create_record` does."""
-    spec = RESOURCES[resource]
-    record = spec.model(
+    record = BY_RESOURCE[resource].model(
         reference=f"T-{next(_numbers):09d}",
         partner=values.pop("partner", "politie"),
         **{**DEFAULTS[resource], **values},
     )
     session.add(record)
     session.flush()
-    apply_record_change(session, resource, None, columns(record))
+    apply_record_change(session, BY_RESOURCE[resource], None, columns(record))
     return record
 
 
@@ -51,14 +50,14 @@ def change_record(session: Session, resource: str, record: Any, **values: Any) -
         setattr(record, name, value)
     session.add(record)
     session.flush()
-    apply_record_change(session, resource, before, columns(record))
+    apply_record_change(session, BY_RESOURCE[resource], before, columns(record))
 
 
 def remove_record(session: Session, resource: str, record: Any) -> None:
     before = columns(record)
     session.delete(record)
     session.flush()
-    apply_record_change(session, resource, before, None)
+    apply_record_change(session, BY_RESOURCE[resource], before, None)
 
 
 def _restore_indicators(engine: Engine, seeded: list[dict[str, Any]]) -> None:

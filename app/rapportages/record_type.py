@@ -1,4 +1,4 @@
-"""The bestuurlijke-rapportage record type: its workflow and links to signals."""
+"""The bestuurlijke-rapportage record type, declared once: its workflow and links to signals."""
 
 from app.rapportages.models import BestuurlijkeRapportage, RapportageSignal
 from app.rapportages.schemas import (
@@ -6,7 +6,7 @@ from app.rapportages.schemas import (
     BestuurlijkeRapportageQuery,
     BestuurlijkeRapportageRead,
 )
-from app.records.service import LinkList, RecordType
+from app.records.kind import Counting, LinkList, RecordApi, RecordType
 from app.records.workflow import workflow
 from app.signals.models import Signal
 
@@ -39,5 +39,30 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
             target=Signal,
             target_label="signal",
         ),
+    ),
+    counting=Counting(
+        date_fields={"receivedOn": "received_on"},
+        group_fields={"drugCategory": "drug_category", "status": "status"},
+    ),
+    personal_data=("kvkNumber", "address", "summary"),
+    api=RecordApi(
+        tag="Bestuurlijke rapportages",
+        plural="BestuurlijkeRapportages",
+        singular="BestuurlijkeRapportage",
+        example={
+            "partner": "politie",
+            "externalId": "BR-2023-0012",
+            "theme": "drugs",
+            "receivedOn": "2023-03-02",
+            "drugCategory": "softdrugs",
+            "address": {
+                "street": "Spuiweg",
+                "houseNumber": "3",
+                "postcode": "3311 GT",
+                "city": "Dordrecht",
+            },
+            "summary": "Hennepkwekerij aangetroffen in bedrijfspand.",
+            "signalIds": [],
+        },
     ),
 )

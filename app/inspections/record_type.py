@@ -1,4 +1,5 @@
-"""The inspection record type: taking-part partners and the signals it produced."""
+"""The inspection record type, declared once: taking-part partners and the signals it
+produced."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from sqlmodel import Session
 from app.inspections.models import Inspection, InspectionSignal
 from app.inspections.schemas import InspectionInput, InspectionQuery, InspectionRead
 from app.problems import InvalidParam
-from app.records.service import LinkList, RecordType
+from app.records.kind import Counting, LinkList, RecordApi, RecordType
 from app.reference.service import known_partners
 from app.signals.models import Signal
 
@@ -42,5 +43,28 @@ INSPECTIONS = RecordType(
             target=Signal,
             target_label="signal",
         ),
+    ),
+    counting=Counting(
+        date_fields={"occurredOn": "occurred_on"},
+        group_fields={"kind": "kind", "sector": "sector", "neighbourhood": "neighbourhood"},
+        list_fields={"partners": "partners"},
+        sum_fields={"businessesInspected": "businesses_inspected"},
+    ),
+    personal_data=("sector", "neighbourhood", "findings"),
+    api=RecordApi(
+        tag="Controles",
+        plural="Inspections",
+        singular="Inspection",
+        example={
+            "partner": "politie",
+            "externalId": "IC-2023-03",
+            "kind": "integrale-controle",
+            "theme": "ondermijnende-bedrijvigheid",
+            "occurredOn": "2023-03-09",
+            "sector": "autobranche",
+            "businessesInspected": 6,
+            "partners": ["gemeente", "politie", "ozhz"],
+            "findings": "Grote hoeveelheid illegale sigaretten aangetroffen.",
+        },
     ),
 )

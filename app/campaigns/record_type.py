@@ -1,4 +1,4 @@
-"""The campaign record type: the pillar default rule and its dates."""
+"""The campaign record type, declared once: the pillar default rule and its dates."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import INTERNAL_AUDIENCES, CampaignInput, CampaignQuery, CampaignRead
 from app.problems import InvalidParam
-from app.records.service import RecordType, on_or_after
+from app.records.kind import Counting, RecordApi, RecordType, on_or_after
 
 
 def default_pillar(document: dict[str, Any]) -> None:
@@ -40,4 +40,26 @@ CAMPAIGNS = RecordType(
     derive=default_pillar,
     check=check_campaign,
     list_filters={"audience": "audiences"},
+    counting=Counting(
+        date_fields={"startsOn": "starts_on"},
+        group_fields={"kind": "kind", "pillar": "pillar"},
+        list_fields={"audiences": "audiences"},
+        sum_fields={"participants": "participants"},
+    ),
+    personal_data=("title", "organisations", "description"),
+    api=RecordApi(
+        tag="Campagnes",
+        plural="Campaigns",
+        singular="Campaign",
+        example={
+            "partner": "politie",
+            "kind": "bewustwordingsbijeenkomst",
+            "title": "Misbruik en ondermijning in vastgoed",
+            "theme": "vastgoed",
+            "audiences": ["woningcorporaties"],
+            "startsOn": "2023-01-18",
+            "organisations": ["Motus", "Trivire", "Woonbron"],
+            "participants": 35,
+        },
+    ),
 )
