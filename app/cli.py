@@ -13,6 +13,8 @@ from sqlmodel import Session
 from app.access import service as access
 from app.access.schemas import ClientCreate
 from app.db import get_engine
+from app.progress.rollups import rebuild_all_rollups
+from app.records.registry import RECORD_TYPES
 from app.schemas import Confidentiality, Role
 
 Command = Callable[[argparse.Namespace], int]
@@ -163,9 +165,28 @@ def parser() -> argparse.ArgumentParser:
         "sweep-pending-events",
         help="reject pending events older than PENDING_EVENT_DAYS (run daily, e.g. from cron)",
     )
+    rebuild = commands.add_parser(
+        "rebuild-rollups",
+        help="recount every derived figure (the progress rollups) from the records, in one "
+        "transaction; run it after a change to what counts",
+    )
+    rebuild.add_argument(
+        "--resource",
+        choices=[record_type.resource for record_type in RECORD_TYPES],
+        help="only the indicators that count this record type",
+    )
     export = commands.add_parser("export-openapi", help="write the contract to a file")
     export.add_argument("output", nargs="?", default="openapi/openapi.json")
     return root
+
+
+@command("rebuild-rollups")
+def rebuild_rollups(args: argparse.Namespace) -> int:
+    with Session(get_engine()) as session:
+        count = rebuild_all_rollups(session, args.resource)
+        session.commit()
+    print(f"rebuilt the rollups of {count} count indicators")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,11 +43,10 @@ invalid input is `400` with every problem in `invalidParams`.
 
 TAGS = [
     {"name": "Referentiedata", "description": "Plans, pillars, themes, partners, indicators."},
-    {"name": "Signalen", "description": "Signals: tips and observations."},
-    {"name": "Bestuurlijke rapportages", "description": "Police reports to the mayor."},
-    {"name": "Maatregelen", "description": "The mayor's measures: closures, warnings, orders."},
-    {"name": "Campagnes", "description": "Communication campaigns and awareness sessions."},
-    {"name": "Controles", "description": "Inspections and operations."},
+    *(
+        {"name": record_type.api.tag, "description": record_type.api.tag_description}
+        for record_type in RECORD_TYPES
+    ),
     {"name": "Voortgang", "description": "Progress per pillar, statistics and the terugblik."},
     {"name": "Gebeurtenissen", "description": "Partner events (CloudEvents) and their inbox."},
     {"name": "Clients", "description": "API clients and their keys (admin)."},

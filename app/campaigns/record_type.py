@@ -49,6 +49,7 @@ CAMPAIGNS = RecordType(
     personal_data=("title", "organisations", "description"),
     api=RecordApi(
         tag="Campagnes",
+        tag_description="Communication campaigns and awareness sessions.",
         plural="Campaigns",
         singular="Campaign",
         example={

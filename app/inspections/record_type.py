@@ -53,6 +53,7 @@ INSPECTIONS = RecordType(
     personal_data=("sector", "neighbourhood", "findings"),
     api=RecordApi(
         tag="Controles",
+        tag_description="Inspections and operations.",
         plural="Inspections",
         singular="Inspection",
         example={

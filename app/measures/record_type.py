@@ -51,6 +51,7 @@ MEASURES = RecordType(
     personal_data=("address", "description"),
     api=RecordApi(
         tag="Maatregelen",
+        tag_description="The mayor's measures: closures, warnings, orders.",
         plural="Measures",
         singular="Measure",
         example={

@@ -47,6 +47,7 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
     personal_data=("kvkNumber", "address", "summary"),
     api=RecordApi(
         tag="Bestuurlijke rapportages",
+        tag_description="Police reports to the mayor.",
         plural="BestuurlijkeRapportages",
         singular="BestuurlijkeRapportage",
         example={

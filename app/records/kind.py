@@ -98,6 +98,7 @@ class RecordApi:
     (`list{plural}`, `create{singular}`, …) and the example body of a create."""
 
     tag: str
+    tag_description: str
     plural: str
     singular: str
     example: dict[str, Any]

@@ -49,6 +49,7 @@ SIGNALS = RecordType(
     personal_data=("kvkNumber", "address", "neighbourhood", "description"),
     api=RecordApi(
         tag="Signalen",
+        tag_description="Signals: tips and observations.",
         plural="Signals",
         singular="Signal",
         example={

@@ -41,7 +41,14 @@ def test_purge_blanks_personal_data_of_long_closed_records_only(
     recent = create(coordinator, "signals", status="afgesloten", **PERSONAL)
     open_ = create(coordinator, "signals", status="in-behandeling", **PERSONAL)
     campaign = create(
-        coordinator, "campaigns", startsOn="2015-03-01", endsOn="2015-03-02", description="x"
+        coordinator,
+        "campaigns",
+        startsOn="2015-03-01",
+        endsOn="2015-03-02",
+        description="x",
+        externalId="CA-JANSEN",
+        organisations=["Stichting Jansen"],
+        title="Avond bij Jansen",
     )
     six_years_ago = datetime.now(UTC) - timedelta(days=6 * 366)
     age(engine, "signals", old["id"], closed_at=six_years_ago)
@@ -69,7 +76,10 @@ def test_purge_blanks_personal_data_of_long_closed_records_only(
         assert (
             coordinator.get(f"/api/v1/signals/{kept['id']}").json()["description"] == "Jan Jansen"
         )
-    assert coordinator.get(f"/api/v1/campaigns/{campaign['id']}").json()["description"] is None
+    purged_campaign = coordinator.get(f"/api/v1/campaigns/{campaign['id']}").json()
+    assert (purged_campaign["description"], purged_campaign["externalId"]) == (None, None)
+    assert (purged_campaign["title"], purged_campaign["organisations"]) == ("", [])
+    assert purged_campaign["startsOn"] == "2015-03-01"
     assert len(coordinator.get("/api/v1/signals").json()["items"]) == 3
 
     with engine.connect() as connection:
