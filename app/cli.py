@@ -72,7 +72,7 @@ def revoke_client(args: argparse.Namespace) -> int:
 
 @command("sweep-pending-events")
 def sweep_pending_events(_args: argparse.Namespace) -> int:
-    from app.events.service import sweep_pending_events as sweep
+    from app.events.queries import sweep_pending_events as sweep
     from app.settings import get_settings
 
     days = get_settings().pending_event_days

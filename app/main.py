@@ -18,8 +18,8 @@ from app.access.service import ensure_admin_client
 from app.audit.router import router as audit_router
 from app.conventions import ConventionsMiddleware
 from app.db import make_engine
+from app.events.queries import sweep_pending_events_at_start
 from app.events.router import router as events_router
-from app.events.service import sweep_pending_events_at_start
 from app.health import router as health_router
 from app.logging_config import configure_logging
 from app.metrics import instrument

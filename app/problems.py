@@ -123,21 +123,34 @@ class ServiceUnavailable(DomainError):
 def problem_body(
     status: int,
     detail: str,
-    instance: str,
+    instance: str | None,
     *,
     slug: str | None = None,
     title: str | None = None,
     **extensions: Any,
 ) -> dict[str, Any]:
+    """An RFC 9457 problem; without `instance` where it is stored rather than answered."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug if slug else "about:blank",
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": instance,
     }
+    if instance is not None:
+        body["instance"] = instance
     body.update({key: value for key, value in extensions.items() if value is not None})
     return body
+
+
+def problem_of(error: DomainError, instance: str | None = None) -> dict[str, Any]:
+    """The problem of a domain error: as the handler answers it (with `instance` and the
+    error's extensions), or as the inbox stores a rejected event's reason (without either)."""
+    extensions = dict(error.extensions) if instance is not None else {}
+    if isinstance(error, InvalidInput):
+        extensions["invalidParams"] = [param.model_dump() for param in error.invalid_params]
+    return problem_body(
+        error.status, error.detail, instance, slug=error.slug, title=error.title, **extensions
+    )
 
 
 def problem_response(
@@ -213,17 +226,11 @@ def invalid_params_from_errors(errors: Any) -> list[InvalidParam]:
 
 async def _domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    extensions = dict(exc.extensions)
-    if isinstance(exc, InvalidInput):
-        extensions["invalidParams"] = [param.model_dump() for param in exc.invalid_params]
-    return problem_response(
-        exc.status,
-        exc.detail,
-        _instance(request),
-        slug=exc.slug,
-        title=exc.title,
+    return JSONResponse(
+        problem_of(exc, _instance(request)),
+        status_code=exc.status,
+        media_type=PROBLEM_JSON,
         headers=exc.headers,
-        **extensions,
     )
 
 

@@ -13,7 +13,8 @@ from app.access.caller import Caller
 from app.access.dependencies import require
 from app.conventions import accepts, json_body
 from app.db import SessionDep, request_engine
-from app.events import service
+from app.events import queries
+from app.events.intake import receive_events
 from app.events.schemas import (
     MAX_BATCH,
     CloudEvent,
@@ -228,7 +229,7 @@ def _receive(request: Request, caller: Caller, payload: list[Any]) -> list[Event
     """The intake in one worker thread with one session, committed before the answer (the
     endpoint is async so that the request costs one thread hop, not one per dependency)."""
     with Session(request_engine(request), expire_on_commit=False) as session:
-        results = service.receive_events(session, caller, payload)
+        results = receive_events(session, caller, payload)
         session.commit()
     return results
 
@@ -283,7 +284,7 @@ def list_events(
         "to": to,
     }
     rows, next_cursor = split_page(
-        service.list_events(session, caller, filters, cursor, limit), limit, lambda e: e.id
+        queries.list_events(session, caller, filters, cursor, limit), limit, lambda e: e.id
     )
     set_next_link(request, response, next_cursor)
     return Page(items=[InboxEventRead.model_validate(e) for e in rows], next_cursor=next_cursor)
@@ -301,4 +302,4 @@ def get_event(
     session: SessionDep,
 ) -> InboxEventRead:
     """One stored event and its outcome. Another partner's event is 404."""
-    return InboxEventRead.model_validate(service.get_event(session, caller, inbox_id))
+    return InboxEventRead.model_validate(queries.get_event(session, caller, inbox_id))

@@ -70,13 +70,21 @@ def get_record(
 
 
 def find_by_external_id(
-    session: Session, partner: str, record_type: RecordType, external_id: str
+    session: Session,
+    partner: str,
+    record_type: RecordType,
+    external_id: str,
+    *,
+    for_update: bool = False,
 ) -> Any:
     """A partner's record by its own id, or None (the caller is the partner itself)."""
     model = record_type.model
-    return session.scalars(
-        select(model).where(col(model.partner) == partner, col(model.external_id) == external_id)
-    ).first()
+    statement = select(model).where(
+        col(model.partner) == partner, col(model.external_id) == external_id
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    return session.scalars(statement).first()
 
 
 def list_records(
