@@ -21,6 +21,7 @@ from app.db import make_engine
 from app.events.queries import sweep_pending_events_at_start
 from app.events.router import router as events_router
 from app.health import router as health_router
+from app.indicators.router import router as indicators_router
 from app.logging_config import configure_logging
 from app.metrics import instrument
 from app.openapi import build_openapi
@@ -72,6 +73,7 @@ def create_api() -> FastAPI:
     for record_type in RECORD_TYPES:
         api.include_router(record_router(record_type))
     api.include_router(progress_router)
+    api.include_router(indicators_router)
     api.include_router(clients_router)
     api.include_router(audit_router)
     install_problem_handlers(api)

@@ -4,10 +4,11 @@ record types' tables through the registry, and the rest by name."""
 from app.access.models import Client
 from app.audit.models import AuditEvent
 from app.events.models import InboxEvent
+from app.indicators.models import Indicator, MilestoneUpdate
 from app.progress.models import ProgressRollup
 from app.records.models import IdempotencyKey, ReferenceCounter
 from app.records.registry import RECORD_TYPES
-from app.reference.models import Indicator, MilestoneUpdate, Partner, Pillar, Plan, Theme
+from app.reference.models import Partner, Pillar, Plan, Theme
 
 # Each record type's table and link tables.
 RECORD_TABLES = tuple(

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.db import make_engine  # noqa: E402
+from app.indicators.models import Indicator  # noqa: E402
 from app.progress.rollups import rebuild_rollups  # noqa: E402
-from app.reference.models import Indicator  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_progress"
 FIRST_DAY = date(2019, 1, 1)

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from app.records.registry import RECORD_TYPES
+
 MINIMAL: dict[str, dict[str, Any]] = {
     "signals": {"channel": "casusoverleg", "receivedOn": "2023-02-01"},
     "bestuurlijke-rapportages": {"theme": "drugs", "receivedOn": "2023-02-01"},
@@ -13,21 +15,13 @@ MINIMAL: dict[str, dict[str, Any]] = {
     },
     "inspections": {"kind": "integrale-controle", "occurredOn": "2023-02-01"},
 }
-RESOURCES = list(MINIMAL)
+RESOURCES = [record_type.resource for record_type in RECORD_TYPES]
+# The API name of each type's own date field, and its reference prefix, as declared.
 DATE_FIELD = {
-    "signals": "receivedOn",
-    "bestuurlijke-rapportages": "receivedOn",
-    "measures": "decidedOn",
-    "campaigns": "startsOn",
-    "inspections": "occurredOn",
+    record_type.resource: record_type.counting.default_date_field for record_type in RECORD_TYPES
 }
-PREFIX = {
-    "signals": "SIG",
-    "bestuurlijke-rapportages": "BR",
-    "measures": "MR",
-    "campaigns": "CA",
-    "inspections": "CTR",
-}
+PREFIX = {record_type.resource: record_type.prefix for record_type in RECORD_TYPES}
+assert set(MINIMAL) == set(RESOURCES), "every record type needs a minimal body here"
 
 
 def body(resource: str, **fields: Any) -> dict[str, Any]:

@@ -13,11 +13,11 @@ from sqlalchemy import bindparam, delete, func, insert, literal, select, text
 from sqlmodel import Session, col
 
 from app.bulk import insert_rows
+from app.indicators.models import Indicator
 from app.progress.counting import as_date, date_column, rule_condition, rule_matches
 from app.progress.models import ProgressRollup
 from app.records.kind import RecordType
 from app.records.registry import BY_RESOURCE
-from app.reference.models import Indicator
 
 
 def apply_record_change(

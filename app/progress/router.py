@@ -2,39 +2,24 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request
 
-from app.access.dependencies import AdminClient, AnalystClient, AnyClient, CoordinatorClient
+from app.access.dependencies import AnalystClient, AnyClient
 from app.audit.service import audit
-from app.conventions import accepts
 from app.db import SessionDep
+from app.indicators.router import IndicatorCode
 from app.openapi import problems
 from app.progress import service
 from app.progress.media import CSV, JSON, csv_response, negotiate
-from app.progress.schemas import (
-    IndicatorCreate,
-    IndicatorUpdate,
-    Interval,
-    MilestoneUpdateCreate,
-    MilestoneUpdateRead,
-    ProgressReport,
-    SeriesReport,
-    StatisticsReport,
-)
+from app.progress.schemas import Interval, ProgressReport, SeriesReport, StatisticsReport
 from app.progress.statistics import record_resource
 from app.progress.statistics import statistics as count_statistics
 from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
-from app.reference.schemas import IndicatorRead
-from app.reference.service import get_indicator
 from app.reports.router import router as reports_router
 
 router = APIRouter(tags=["Voortgang"])
 router.include_router(reports_router)
 
-IndicatorCode = Annotated[
-    str,
-    Path(max_length=80, description="The indicator's code.", examples=["p1-integrale-controles"]),
-]
 
 PROGRESS_CSV_COLUMNS = [
     "pillar",
@@ -201,70 +186,3 @@ def get_statistics(
     if report.businesses_inspected is not None:
         columns.append("businessesInspected")
     return csv_response(columns, report.groups, f"statistiek-{resource}.csv")
-
-
-@router.post(
-    "/indicators",
-    tags=["Referentiedata"],
-    status_code=status.HTTP_201_CREATED,
-    operation_id="createIndicator",
-    summary="Add an indicator",
-    responses=problems(409, 415),
-    dependencies=[Depends(accepts("application/json"))],
-)
-def create_indicator(
-    body: IndicatorCreate, caller: AdminClient, session: SessionDep, response: Response
-) -> IndicatorRead:
-    """Adds a count indicator with its counting rule (resource, filters per field, optional
-    sum field) or a milestone. Its progress is counted from the existing records at once."""
-    indicator = service.create_indicator(session, body)
-    audit(session, caller, "create", resource="indicators", record_id=indicator.code)
-    response.headers["Location"] = f"/api/v1/indicators/{indicator.code}"
-    return get_indicator(session, indicator.code, body.plan)
-
-
-@router.patch(
-    "/indicators/{code}",
-    tags=["Referentiedata"],
-    operation_id="updateIndicator",
-    summary="Change an indicator",
-    responses=problems(404, 415),
-    dependencies=[Depends(accepts("application/merge-patch+json", "application/json"))],
-)
-def update_indicator(
-    code: IndicatorCode, body: IndicatorUpdate, caller: AdminClient, session: SessionDep
-) -> IndicatorRead:
-    """A JSON merge patch of an indicator of the current plan: `title`, `theme`, `pillar`,
-    `target`, `countingRule`. A changed counting rule recounts the indicator's progress from
-    the records in one statement, in the same transaction."""
-    changed = sorted(body.model_dump(exclude_unset=True, by_alias=True))
-    indicator = service.update_indicator(session, code, body)
-    audit(
-        session,
-        caller,
-        "update",
-        resource="indicators",
-        record_id=indicator.code,
-        detail=",".join(changed),
-    )
-    return get_indicator(session, indicator.code, None)
-
-
-@router.post(
-    "/indicators/{code}/updates",
-    tags=["Referentiedata"],
-    status_code=status.HTTP_201_CREATED,
-    operation_id="createMilestoneUpdate",
-    summary="Record a milestone's progress",
-    responses=problems(404, 415),
-    dependencies=[Depends(accepts("application/json"))],
-)
-def create_milestone_update(
-    code: IndicatorCode, body: MilestoneUpdateCreate, caller: CoordinatorClient, session: SessionDep
-) -> MilestoneUpdateRead:
-    """Records that a milestone of the current plan reached a status on a date. The latest
-    update on or before a date is the milestone's status then; before the first it is
-    `niet-gestart`. Coordinators and admins."""
-    update = service.add_milestone_update(session, code, body, caller.client_id)
-    audit(session, caller, "create", resource="milestone-updates", record_id=update.id)
-    return update

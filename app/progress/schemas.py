@@ -1,21 +1,14 @@
 """Request and response bodies of progress, series, statistics and the indicator admin."""
 
 import datetime as dt
-import uuid
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
+from app.indicators.schemas import NOTE_DESCRIPTION, IndicatorKind, MilestoneStatus, Target
 from app.records.registry import RecordResource
-from app.reference.schemas import IndicatorKind, Target
-from app.schemas import ApiInput, ApiModel
-
-
-class MilestoneStatus(StrEnum):
-    NIET_GESTART = "niet-gestart"
-    GESTART = "gestart"
-    AFGEROND = "afgerond"
+from app.schemas import ApiModel
 
 
 class ProgressStatus(StrEnum):
@@ -31,32 +24,6 @@ class Interval(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
-
-
-NOTE_DESCRIPTION = (
-    "What was done, in a sentence for the council: shown in progress and the terugblik, so "
-    "it must hold no personal data."
-)
-
-
-class MilestoneUpdateCreate(ApiInput):
-    date: dt.date = Field(examples=["2023-02-15"])
-    status: MilestoneStatus = Field(examples=["gestart"])
-    note: str | None = Field(
-        default=None,
-        max_length=2000,
-        description=NOTE_DESCRIPTION,
-        examples=["Het RIEC heeft geïnventariseerd welke stappen de APV ondermijningsproof maken."],
-    )
-
-
-class MilestoneUpdateRead(ApiModel):
-    id: uuid.UUID
-    indicator: str = Field(examples=["p2-apv-ondermijningsproof"])
-    date: dt.date = Field(examples=["2023-02-15"])
-    status: MilestoneStatus = Field(examples=["gestart"])
-    note: str | None = Field(description=NOTE_DESCRIPTION)
-    created_at: dt.datetime
 
 
 class UpdateInWindow(ApiModel):
@@ -143,61 +110,3 @@ class StatisticsReport(ApiModel):
     businesses_inspected: int | None = Field(
         default=None, description="Inspections only: businesses inspected in the window."
     )
-
-
-class CountingRuleInput(ApiInput):
-    resource: RecordResource = Field(examples=["inspections"])
-    filters: dict[str, list[str]] = Field(
-        default_factory=dict,
-        max_length=10,
-        description="Per field (API name), the values that count; a list field such as "
-        "`audiences` counts when any value matches.",
-        examples=[{"kind": ["integrale-controle"]}],
-    )
-    sum_field: str | None = Field(
-        default=None,
-        max_length=60,
-        description="A numeric field to sum instead of counting records.",
-        examples=["businessesInspected"],
-    )
-
-
-class TargetInput(ApiInput):
-    value: int = Field(ge=0, le=1_000_000, examples=[10])
-    per: str = Field(pattern="^(year|plan)$", examples=["year"])
-
-
-class IndicatorCreate(ApiInput):
-    code: str = Field(
-        min_length=2, max_length=80, pattern="^[a-z0-9]+(-[a-z0-9]+)*$", examples=["p1-drugsacties"]
-    )
-    plan: str | None = Field(
-        default=None,
-        max_length=40,
-        description="Default: the current plan.",
-        examples=["2023-2024"],
-    )
-    pillar: str = Field(max_length=20, examples=["p1"])
-    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
-    title: str = Field(min_length=1, max_length=300, examples=["Wijkgerichte drugsacties"])
-    kind: IndicatorKind = Field(examples=["count"])
-    target: TargetInput | None = None
-    counting_rule: CountingRuleInput | None = None
-
-    @model_validator(mode="after")
-    def rule_fits_kind(self) -> "IndicatorCreate":
-        if self.kind == IndicatorKind.COUNT and self.counting_rule is None:
-            raise ValueError("A `count` indicator needs a `countingRule`.")
-        if self.kind == IndicatorKind.MILESTONE and (self.counting_rule or self.target):
-            raise ValueError("A `milestone` has neither `countingRule` nor `target`.")
-        return self
-
-
-class IndicatorUpdate(ApiInput):
-    """A JSON merge patch: absent properties stay, `null` clears."""
-
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    theme: str | None = Field(default=None, max_length=60)
-    pillar: str | None = Field(default=None, max_length=20)
-    target: TargetInput | None = None
-    counting_rule: CountingRuleInput | None = None

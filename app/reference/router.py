@@ -8,14 +8,7 @@ from app.access.dependencies import AnyClient
 from app.db import SessionDep
 from app.openapi import problems
 from app.reference import service
-from app.reference.schemas import (
-    Collection,
-    IndicatorRead,
-    PartnerRead,
-    PillarRead,
-    PlanRead,
-    ThemeRead,
-)
+from app.reference.schemas import Collection, PartnerRead, PillarRead, PlanRead, ThemeRead
 
 router = APIRouter(tags=["Referentiedata"])
 
@@ -56,27 +49,3 @@ def list_themes(_: AnyClient, session: SessionDep) -> Collection[ThemeRead]:
 def list_partners(_: AnyClient, session: SessionDep) -> Collection[PartnerRead]:
     """The partners that register work and own records."""
     return Collection(items=[PartnerRead.model_validate(p) for p in service.list_partners(session)])
-
-
-@router.get("/indicators", operation_id="listIndicators", summary="List the indicators")
-def list_indicators(
-    _: AnyClient, session: SessionDep, plan: PlanQuery = None
-) -> Collection[IndicatorRead]:
-    """The performance indicators with their targets and counting rules."""
-    return Collection(items=service.list_indicators(session, plan))
-
-
-@router.get(
-    "/indicators/{code}",
-    operation_id="getIndicator",
-    summary="Get an indicator",
-    responses=problems(404),
-)
-def get_indicator(
-    code: Annotated[str, Path(max_length=80, examples=["p1-integrale-controles"])],
-    _: AnyClient,
-    session: SessionDep,
-    plan: PlanQuery = None,
-) -> IndicatorRead:
-    """One indicator by its code, in the given plan or else the current one."""
-    return service.get_indicator(session, code, plan)

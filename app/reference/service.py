@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from app.problems import InvalidInput, NotFound
-from app.reference.models import Indicator, Partner, Pillar, Plan, Theme
-from app.reference.schemas import IndicatorRead, PillarRead
+from app.reference.models import Partner, Pillar, Plan, Theme
+from app.reference.schemas import PillarRead
 
 
 def list_plans(session: Session) -> list[Plan]:
@@ -57,42 +57,6 @@ def list_themes(session: Session) -> list[Theme]:
 
 def list_partners(session: Session) -> list[Partner]:
     return list(session.scalars(select(Partner).order_by(col(Partner.code))).all())
-
-
-def _indicator_statement() -> Any:
-    return (
-        select(Indicator, col(Plan.code), col(Pillar.code))
-        .join(Plan, col(Plan.id) == col(Indicator.plan_id))
-        .join(Pillar, col(Pillar.id) == col(Indicator.pillar_id))
-    )
-
-
-def list_indicators(session: Session, plan_code: str | None) -> list[IndicatorRead]:
-    plan = plan_for_query(session, plan_code)
-    statement = _indicator_statement()
-    if plan is not None:
-        statement = statement.where(col(Indicator.plan_id) == plan.id)
-    statement = statement.order_by(col(Plan.starts_on), col(Indicator.position))
-    return [
-        IndicatorRead.from_row(row, plan, pillar)
-        for row, plan, pillar in session.execute(statement).all()
-    ]
-
-
-def get_indicator_row(session: Session, code: str, plan_code: str | None) -> Indicator:
-    plan = plan_for_query(session, plan_code) or current_plan(session)
-    indicator = session.scalar(
-        select(Indicator).where(col(Indicator.plan_id) == plan.id, col(Indicator.code) == code)
-    )
-    if indicator is None:
-        raise NotFound(f"No indicator `{code}` in plan `{plan.code}`.")
-    return indicator
-
-
-def get_indicator(session: Session, code: str, plan_code: str | None) -> IndicatorRead:
-    indicator = get_indicator_row(session, code, plan_code)
-    row = session.execute(_indicator_statement().where(col(Indicator.id) == indicator.id)).one()
-    return IndicatorRead.from_row(*row)
 
 
 class KnownCodes:

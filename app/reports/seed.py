@@ -7,10 +7,9 @@ from app.access.caller import Caller
 from app.access.models import Client
 from app.access.schemas import ClientCreate
 from app.access.service import caller_of, create_client
-from app.progress.schemas import MilestoneStatus, MilestoneUpdateCreate
-from app.progress.service import add_milestone_update
-from app.reference.models import MilestoneUpdate
-from app.reference.service import get_indicator_row
+from app.indicators.models import MilestoneUpdate
+from app.indicators.schemas import MilestoneStatus, MilestoneUpdateCreate
+from app.indicators.service import add_milestone_update, get_indicator_row
 from app.reports.demo import LETTER_MILESTONE_UPDATES, LETTER_RECORDS, resolve_links
 from app.schemas import Role
 
@@ -60,7 +59,7 @@ def seed_letter_results(session: Session) -> tuple[int, int]:
             )
         )
         if exists is None:
-            add_milestone_update(session, code, update, caller.client_id)
+            add_milestone_update(session, caller, code, update)
             created += 1
         else:
             skipped += 1

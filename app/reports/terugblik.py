@@ -13,6 +13,7 @@ from sqlalchemy import func, select, true
 from sqlmodel import Session, col
 
 from app.campaigns.models import Campaign
+from app.indicators.models import Indicator, MilestoneUpdate
 from app.inspections.models import Inspection
 from app.measures.models import Measure
 from app.measures.record_type import MEASURES
@@ -21,7 +22,7 @@ from app.progress.statistics import time_expression
 from app.progress.windows import Window
 from app.rapportages.models import BestuurlijkeRapportage
 from app.records.registry import BY_RESOURCE
-from app.reference.models import Indicator, MilestoneUpdate, Pillar, Plan, Theme
+from app.reference.models import Pillar, Plan, Theme
 from app.reports.schemas import Figure, LookBack, PillarLookBack
 
 MONTHS = [

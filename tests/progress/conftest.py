@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session, col
 
+from app.indicators.models import Indicator, MilestoneUpdate
 from app.progress.models import ProgressRollup
 from app.progress.rollups import apply_record_change, rebuild_rollups
 from app.records.registry import BY_RESOURCE
-from app.reference.models import Indicator, MilestoneUpdate
 from tests.conftest import clean
 
 _numbers = itertools.count(1)

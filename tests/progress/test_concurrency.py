@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
+from app.indicators.models import Indicator
 from app.progress import rollups
 from app.progress.models import ProgressRollup
 from app.progress.rollups import lock_and_read_rules, rebuild_rollups
-from app.reference.models import Indicator
 from tests.conftest import is_postgres
 from tests.progress.conftest import add_record
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlmodel import Session, col
 
 from app.campaigns.models import Campaign
+from app.indicators.models import Indicator
 from app.inspections.models import Inspection
 from app.measures.models import Measure
 from app.progress.models import ProgressRollup
@@ -23,7 +24,6 @@ from app.progress.schemas import RecordResource
 from app.progress.service import progress
 from app.progress.statistics import statistics
 from app.progress.windows import Window
-from app.reference.models import Indicator
 from app.signals.models import Signal
 from tests.progress.conftest import add_record, change_record, columns, remove_record
 

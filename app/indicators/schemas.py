@@ -1,0 +1,171 @@
+"""Bodies of the indicator endpoints: indicators with their targets and counting rules, and
+milestone updates."""
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from app.records.registry import RecordResource
+from app.schemas import ApiInput, ApiModel
+
+
+class MilestoneStatus(StrEnum):
+    NIET_GESTART = "niet-gestart"
+    GESTART = "gestart"
+    AFGEROND = "afgerond"
+
+
+class IndicatorKind(StrEnum):
+    COUNT = "count"
+    MILESTONE = "milestone"
+
+
+class TargetPer(StrEnum):
+    YEAR = "year"
+    PLAN = "plan"
+
+
+class Target(ApiModel):
+    value: int = Field(ge=0, examples=[10])
+    per: TargetPer = Field(examples=["year"])
+
+
+class CountingRule(ApiModel):
+    """How a `count` indicator is counted: which records, filtered how, counted or summed."""
+
+    resource: str = Field(examples=["inspections"])
+    filters: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per field, the values that count (a list field counts when any matches).",
+        examples=[{"kind": ["integrale-controle"]}],
+    )
+    sum_field: str | None = Field(
+        default=None,
+        description="A numeric field to sum instead of counting records.",
+        examples=[None],
+    )
+
+
+class IndicatorRead(ApiModel):
+    code: str = Field(examples=["p1-integrale-controles"])
+    plan: str = Field(examples=["2023-2024"])
+    pillar: str = Field(examples=["p1"])
+    theme: str | None = Field(examples=["ondermijnende-bedrijvigheid"])
+    title: str = Field(examples=["Integrale bedrijvencontroles"])
+    kind: IndicatorKind
+    target: Target | None
+    counting_rule: CountingRule | None
+
+    @classmethod
+    def from_row(cls, row: Any, plan: str, pillar: str) -> "IndicatorRead":
+        target = (
+            Target(value=row.target_value, per=TargetPer(row.target_per))
+            if row.target_value is not None and row.target_per
+            else None
+        )
+        rule = (
+            CountingRule(
+                resource=row.count_resource,
+                filters=row.count_filters or {},
+                sum_field=row.count_field,
+            )
+            if row.count_resource
+            else None
+        )
+        return cls(
+            code=row.code,
+            plan=plan,
+            pillar=pillar,
+            theme=row.theme,
+            title=row.title,
+            kind=IndicatorKind(row.kind),
+            target=target,
+            counting_rule=rule,
+        )
+
+
+NOTE_DESCRIPTION = (
+    "What was done, in a sentence for the council: shown in progress and the terugblik, so "
+    "it must hold no personal data."
+)
+
+
+class MilestoneUpdateCreate(ApiInput):
+    date: dt.date = Field(examples=["2023-02-15"])
+    status: MilestoneStatus = Field(examples=["gestart"])
+    note: str | None = Field(
+        default=None,
+        max_length=2000,
+        description=NOTE_DESCRIPTION,
+        examples=["Het RIEC heeft geïnventariseerd welke stappen de APV ondermijningsproof maken."],
+    )
+
+
+class MilestoneUpdateRead(ApiModel):
+    id: uuid.UUID
+    indicator: str = Field(examples=["p2-apv-ondermijningsproof"])
+    date: dt.date = Field(examples=["2023-02-15"])
+    status: MilestoneStatus = Field(examples=["gestart"])
+    note: str | None = Field(description=NOTE_DESCRIPTION)
+    created_at: dt.datetime
+
+
+class CountingRuleInput(ApiInput):
+    resource: RecordResource = Field(examples=["inspections"])
+    filters: dict[str, list[str]] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="Per field (API name), the values that count; a list field such as "
+        "`audiences` counts when any value matches.",
+        examples=[{"kind": ["integrale-controle"]}],
+    )
+    sum_field: str | None = Field(
+        default=None,
+        max_length=60,
+        description="A numeric field to sum instead of counting records.",
+        examples=["businessesInspected"],
+    )
+
+
+class TargetInput(ApiInput):
+    value: int = Field(ge=0, le=1_000_000, examples=[10])
+    per: str = Field(pattern="^(year|plan)$", examples=["year"])
+
+
+class IndicatorCreate(ApiInput):
+    code: str = Field(
+        min_length=2, max_length=80, pattern="^[a-z0-9]+(-[a-z0-9]+)*$", examples=["p1-drugsacties"]
+    )
+    plan: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Default: the current plan.",
+        examples=["2023-2024"],
+    )
+    pillar: str = Field(max_length=20, examples=["p1"])
+    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
+    title: str = Field(min_length=1, max_length=300, examples=["Wijkgerichte drugsacties"])
+    kind: IndicatorKind = Field(examples=["count"])
+    target: TargetInput | None = None
+    counting_rule: CountingRuleInput | None = None
+
+    @model_validator(mode="after")
+    def rule_fits_kind(self) -> "IndicatorCreate":
+        if self.kind == IndicatorKind.COUNT and self.counting_rule is None:
+            raise ValueError("A `count` indicator needs a `countingRule`.")
+        if self.kind == IndicatorKind.MILESTONE and (self.counting_rule or self.target):
+            raise ValueError("A `milestone` has neither `countingRule` nor `target`.")
+        return self
+
+
+class IndicatorUpdate(ApiInput):
+    """A JSON merge patch: absent properties stay, `null` clears."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    theme: str | None = Field(default=None, max_length=60)
+    pillar: str | None = Field(default=None, max_length=20)
+    target: TargetInput | None = None
+    counting_rule: CountingRuleInput | None = None
