@@ -57,6 +57,15 @@ def audit(
     )
 
 
+def audit_export(
+    session: Session, caller: Caller | None, resource: str, media_type: str | None
+) -> None:
+    """An export (a report or aggregate served to a caller) is audited with its media type;
+    without a media type (a plain read the caller does not take away) nothing is written."""
+    if media_type is not None:
+        audit(session, caller, "export", resource=resource, detail=media_type)
+
+
 def audit_many(
     session: Session,
     caller: Caller | None,

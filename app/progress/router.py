@@ -5,7 +5,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from app.access.dependencies import AnalystClient, AnyClient
-from app.audit.service import audit
 from app.db import SessionDep
 from app.indicators.router import IndicatorCode
 from app.openapi import problems
@@ -74,10 +73,15 @@ def get_progress(
     rollups kept in the same transaction as every record write. Served as CSV with
     `Accept: text/csv`. Holds no personal data."""
     media_type = negotiate(request, [JSON, CSV])
-    report = service.progress(session, plan, parse_window(starts_on, ends_on, period))
+    report = service.progress(
+        session,
+        plan,
+        parse_window(starts_on, ends_on, period),
+        caller=caller,
+        export=CSV if media_type == CSV else None,
+    )
     if media_type != CSV:
         return report
-    audit(session, caller, "export", resource="progress", detail="text/csv")
     rows = [
         {
             "pillar": pillar.code,
@@ -177,9 +181,14 @@ def get_statistics(
     media_type = negotiate(request, [JSON, CSV])
     record_type = record_resource(resource)
     report = count_statistics(
-        session, record_type, parse_window(starts_on, ends_on, period), group_by, date_field
+        session,
+        record_type,
+        parse_window(starts_on, ends_on, period),
+        group_by,
+        date_field,
+        caller=caller,
+        export=media_type,
     )
-    audit(session, caller, "export", resource=f"statistics/{resource}", detail=media_type)
     if media_type != CSV:
         return report
     columns = [*report.group_by, "count"]

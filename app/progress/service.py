@@ -9,6 +9,8 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from app.access.caller import Caller
+from app.audit.service import audit_export
 from app.indicators.models import Indicator, MilestoneUpdate
 from app.indicators.schemas import (
     IndicatorKind,
@@ -111,7 +113,16 @@ def count_status(actual: int, expected: Fraction | None) -> ProgressStatus:
     return ProgressStatus.OP_SCHEMA if actual >= expected else ProgressStatus.ACHTER
 
 
-def progress(session: Session, plan_code: str | None, window: Window) -> ProgressReport:
+def progress(
+    session: Session,
+    plan_code: str | None,
+    window: Window,
+    *,
+    caller: Caller | None = None,
+    export: str | None = None,
+) -> ProgressReport:
+    """Progress per pillar; `export` (a media type) audits it as an export by `caller`."""
+    audit_export(session, caller, "progress", export)
     plan = plan_for_query(session, plan_code) or current_plan(session)
     window = plan_window(plan, window)
     assert window.starts_on is not None

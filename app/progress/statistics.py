@@ -5,6 +5,8 @@ from typing import Any
 from sqlalchemy import Integer, String, cast, func, literal, select, type_coerce
 from sqlmodel import Session
 
+from app.access.caller import Caller
+from app.audit.service import audit_export
 from app.problems import InvalidInput, InvalidParam, NotFound
 from app.progress.counting import column, counted, date_column
 from app.progress.schemas import StatisticsReport
@@ -96,7 +98,11 @@ def statistics(
     window: Window,
     group_by: str | None,
     date_field: str | None,
+    *,
+    caller: Caller | None = None,
+    export: str | None = None,
 ) -> StatisticsReport:
+    """Counts per group; `export` (a media type) audits it as an export by `caller`."""
     record_type = BY_RESOURCE[resource.value]
     keys = parse_group_by(record_type, group_by)
     date_name = parse_date_field(record_type, date_field)
@@ -122,6 +128,7 @@ def statistics(
         conditions.append(day >= window.starts_on)
     if window.ends_on is not None:
         conditions.append(day <= window.ends_on)
+    audit_export(session, caller, f"statistics/{resource.value}", export)
     statement = select(*columns, *measures).where(*conditions)
     if columns:
         statement = statement.group_by(*columns).order_by(*columns)

@@ -5,7 +5,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from app.access.dependencies import AnalystClient
-from app.audit.service import audit
 from app.db import SessionDep
 from app.openapi import problems
 from app.progress.media import JSON, MARKDOWN, negotiate
@@ -59,8 +58,7 @@ def get_terugblik(
     window = type(window)(window.starts_on or chosen.starts_on, window.ends_on or chosen.ends_on)
     if window.is_empty:
         window = parse_window(window.starts_on, window.ends_on, None)
-    report = look_back(session, chosen, window)
-    audit(session, caller, "export", resource="reports/terugblik", detail=media_type)
+    report = look_back(session, chosen, window, caller=caller, export=media_type)
     if media_type == MARKDOWN:
         return Response(markdown(report), media_type="text/markdown; charset=utf-8")
     return report

@@ -12,6 +12,8 @@ from num2words import num2words
 from sqlalchemy import func, select, true
 from sqlmodel import Session, col
 
+from app.access.caller import Caller
+from app.audit.service import audit_export
 from app.campaigns.models import Campaign
 from app.indicators.models import Indicator, MilestoneUpdate
 from app.inspections.models import Inspection
@@ -477,8 +479,17 @@ def _milestones(session: Session, plan: Plan, window: Window, texts: dict[int, P
         text.sentences.append(sentence)
 
 
-def look_back(session: Session, plan: Plan, window: Window) -> LookBack:
-    """The terugblik over the window for the plan's pillars."""
+def look_back(
+    session: Session,
+    plan: Plan,
+    window: Window,
+    *,
+    caller: Caller | None = None,
+    export: str | None = None,
+) -> LookBack:
+    """The terugblik over the window for the plan's pillars; `export` (a media type) audits
+    it as an export by `caller`."""
+    audit_export(session, caller, "reports/terugblik", export)
     assert window.starts_on is not None
     assert window.ends_on is not None
     pillars = session.scalars(
