@@ -483,12 +483,12 @@ def _create(
 def _update(
     session: Session, caller: Caller, record_type: RecordType, subject: str | None, data: Any
 ) -> uuid.UUID | None:
-    """The record changed, or None when the partner has no record with this subject yet."""
+    """The record changed, or None when the partner has no record with this subject that
+    the caller may read (yet)."""
     if not isinstance(data, dict):
         raise InvalidInput.one("data", "object", "The event's `data` must be a JSON object.")
-    record = records.find_by_external_id(
-        session, caller.partner or "", record_type, subject or "", for_update=True
-    )
+    # A record above the caller's ceiling is treated as one that is not there (SPEC §5).
+    record = records.find_readable_by_external_id(session, caller, record_type, subject or "")
     if record is None:
         return None
     errors = ownership_errors(caller, subject, data)

@@ -74,17 +74,26 @@ def find_by_external_id(
     partner: str,
     record_type: RecordType,
     external_id: str,
-    *,
-    for_update: bool = False,
 ) -> Any:
     """A partner's record by its own id, or None (the caller is the partner itself)."""
     model = record_type.model
-    statement = select(model).where(
-        col(model.partner) == partner, col(model.external_id) == external_id
-    )
-    if for_update:
-        statement = statement.with_for_update()
-    return session.scalars(statement).first()
+    return session.scalars(
+        select(model).where(col(model.partner) == partner, col(model.external_id) == external_id)
+    ).first()
+
+
+def find_readable_by_external_id(
+    session: Session, caller: Caller, record_type: RecordType, external_id: str
+) -> Any:
+    """The caller's own partner's record by its externalId, locked for an update, or None
+    when there is none the caller may read: a record above its ceiling does not exist for
+    it here either (SPEC §5)."""
+    model = record_type.model
+    return session.scalars(
+        readable(caller, record_type)
+        .where(col(model.partner) == caller.partner, col(model.external_id) == external_id)
+        .with_for_update()
+    ).first()
 
 
 def list_records(
