@@ -226,7 +226,7 @@ def record_router(record_type: RecordType) -> APIRouter:
         check_if_match(if_match, record.version)
         record = service.update_record(session, caller, record_type, record, payload)
         response.headers["ETag"] = etag(record.version)
-        return service.output(session, record_type, record)
+        return service.output(session, record_type, record, caller)
 
     update_record.__doc__ = (
         f"Changes a {label} with a JSON merge patch. `If-Match` with the ETag last read is "

@@ -116,7 +116,7 @@ def list_records(
     statement = paginate(statement, col(model.id), query.cursor, query.limit)
     rows, next_cursor = split_page(list(session.scalars(statement).all()), query.limit, _id)
     audit(session, caller, "list", resource=record_type.resource, detail=f"{len(rows)} records")
-    links = _load_links(session, record_type, [row.id for row in rows])
+    links = _load_links(session, record_type, [row.id for row in rows], caller)
     return [_as_output(record_type, row, links) for row in rows], next_cursor
 
 
@@ -130,12 +130,16 @@ def read_record(
 ) -> dict[str, Any]:
     record = get_record(session, caller, record_type, record_id)
     audit(session, caller, "read", resource=record_type.resource, record_id=record.id)
-    return output(session, record_type, record)
+    return output(session, record_type, record, caller)
 
 
-def output(session: Session, record_type: RecordType, record: Any) -> dict[str, Any]:
-    """The record's representation (a validated output body, as a JSON-ready dict)."""
-    return _as_output(record_type, record, _load_links(session, record_type, [record.id]))
+def output(
+    session: Session, record_type: RecordType, record: Any, caller: Caller | None = None
+) -> dict[str, Any]:
+    """The record's representation (a validated output body, as a JSON-ready dict); with a
+    caller, its lists of links name only the records that caller may read."""
+    links = _load_links(session, record_type, [record.id], caller)
+    return _as_output(record_type, record, links)
 
 
 def _columns(record: Any) -> dict[str, Any]:
@@ -150,9 +154,13 @@ def _as_output(
 
 
 def _load_links(
-    session: Session, record_type: RecordType, ids: Sequence[uuid.UUID]
+    session: Session,
+    record_type: RecordType,
+    ids: Sequence[uuid.UUID],
+    caller: Caller | None = None,
 ) -> dict[str, dict[uuid.UUID, list[uuid.UUID]]]:
-    """Every link of the given records in one query per link table (no N+1)."""
+    """Every link of the given records in one query per link table (no N+1); with a caller,
+    only links to records it may read (SPEC §4.1: the others are left out of every list)."""
     result: dict[str, dict[uuid.UUID, list[uuid.UUID]]] = {}
     for link in record_type.link_lists:
         result[link.name] = {}
@@ -160,9 +168,13 @@ def _load_links(
             continue
         table: Any = link.table.__table__  # type: ignore[attr-defined]
         owner, target = table.c[link.owner_column], table.c[link.target_column]
-        rows = session.execute(
-            select(owner, target).where(owner.in_(ids)).order_by(owner, table.c.position)
-        ).all()
+        statement = select(owner, target).where(owner.in_(ids))
+        if caller is not None:
+            target_id = col(link.target.id)
+            statement = statement.join(link.target, target_id == target).where(
+                caller.readable(link.target)
+            )
+        rows = session.execute(statement.order_by(owner, table.c.position)).all()
         for owner_id, target_id in rows:
             result[link.name].setdefault(owner_id, []).append(target_id)
     return result
@@ -551,7 +563,12 @@ def update_record(
     """Applies a JSON merge patch (RFC 7386) through the same validation as a create."""
     if not isinstance(patch, dict):
         raise InvalidInput.one("body", "object", "A merge patch must be a JSON object.")
-    before = output(session, record_type, record)
+    before = output(session, record_type, record, caller)
+    # Links to records the caller may not read are not shown to it, so they are kept.
+    every_link = {
+        name: by_record.get(record.id, [])
+        for name, by_record in _load_links(session, record_type, [record.id]).items()
+    }
     errors = [
         InvalidParam(name=name, code="read-only", reason="Set by the service; cannot be changed.")
         for name in sorted(READ_ONLY & patch.keys())
@@ -594,8 +611,8 @@ def update_record(
         record.closed_at = now
     session.add(record)
     _flush(session, record_type)
-    _replace_links(session, record_type, record.id, valid.links)
-    after = output(session, record_type, record)
+    _replace_links(session, record_type, record.id, _with_hidden(valid.links, before, every_link))
+    after = output(session, record_type, record, caller)
     audit(
         session,
         caller,
@@ -608,8 +625,26 @@ def update_record(
     return record
 
 
+def _with_hidden(
+    links: dict[str, list[uuid.UUID]],
+    shown: dict[str, Any],
+    every_link: dict[str, list[uuid.UUID]],
+) -> dict[str, list[uuid.UUID]]:
+    """The links to store after a caller's patch: the ones it gave, plus those it was not
+    shown. A list it left as shown stays exactly as stored, order included."""
+    result = {}
+    for name, targets in links.items():
+        stored = every_link.get(name, [])
+        visible = [uuid.UUID(str(target)) for target in shown.get(name, [])]
+        if targets == visible:
+            result[name] = stored
+        else:
+            result[name] = [*targets, *(target for target in stored if target not in visible)]
+    return result
+
+
 def delete_record(session: Session, caller: Caller, record_type: RecordType, record: Any) -> None:
-    before = output(session, record_type, record)
+    before = output(session, record_type, record, caller)
     old_columns = _columns(record)
     session.delete(record)
     session.flush()
@@ -668,13 +703,61 @@ def history(
 ) -> list[dict[str, Any]]:
     record = get_record(session, caller, record_type, record_id)
     audit(session, caller, "read-history", resource=record_type.resource, record_id=record.id)
+    entries = audit_history(session, record_type.resource, record.id)
+    visible = _visible_in_changes(session, caller, record_type, [e.changes for e in entries])
     return [
         {
             "at": entry.occurred_at,
             "action": entry.action,
             "clientName": entry.client_name,
             "partner": entry.partner,
-            "changes": entry.changes or {},
+            "changes": _readable_changes(record_type, entry.changes or {}, visible),
         }
-        for entry in audit_history(session, record_type.resource, record.id)
+        for entry in entries
     ]
+
+
+def _visible_in_changes(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    changes: Sequence[dict[str, Any] | None],
+) -> set[str]:
+    """Of the record ids that changes of link lists name, those the caller may read."""
+    named: dict[type[RecordColumns], set[uuid.UUID]] = {}
+    for change in changes:
+        for link in record_type.link_lists:
+            values = (change or {}).get(link.name) or {}
+            for side in ("old", "new"):
+                for value in values.get(side) or []:
+                    target_id = _uuid(value)
+                    if target_id is not None:
+                        named.setdefault(link.target, set()).add(target_id)
+    return {
+        str(found)
+        for target, ids in named.items()
+        for found in session.scalars(
+            select(col(target.id)).where(col(target.id).in_(ids), caller.readable(target))
+        )
+    }
+
+
+def _readable_changes(
+    record_type: RecordType, changes: dict[str, Any], visible: set[str]
+) -> dict[str, Any]:
+    """A history entry's changes as the caller may see them: link lists name only the
+    records it may read; a list change it cannot see at all is left out."""
+    result = dict(changes)
+    for link in record_type.link_lists:
+        change = changes.get(link.name)
+        if not isinstance(change, dict) or "old" not in change:
+            continue
+        old, new = (
+            [value for value in change.get(side) or [] if str(value) in visible]
+            for side in ("old", "new")
+        )
+        if old == new:
+            result.pop(link.name)
+        else:
+            result[link.name] = {"old": old, "new": new}
+    return result

@@ -281,3 +281,39 @@ def test_campaign_named_pillar_and_dates(politie: ApiClient) -> None:
     with_audience = create(politie, "campaigns", audiences=["handhaving"], organisations=["Motus"])
     found = politie.get("/api/v1/campaigns", params={"audience": "handhaving"}).json()["items"]
     assert [c["id"] for c in found] == [with_audience["id"]]
+
+
+def test_links_to_records_above_the_callers_ceiling_are_left_out_and_kept(
+    make_client: MakeClient,
+) -> None:
+    """SPEC §4.1: a list of link ids leaves out what the caller may not read, and a PATCH by
+    that caller keeps those links unchanged."""
+    coordinator = make_client("coordinator", "gemeente")
+    capped = make_client("partner", "politie", maxConfidentiality="intern", name="capped")
+    secret = create(coordinator, "signals", partner="politie", confidentiality="geheim")
+    known = create(coordinator, "signals", partner="politie", confidentiality="intern")
+    rapportage = create(
+        coordinator,
+        "bestuurlijke-rapportages",
+        partner="politie",
+        confidentiality="intern",
+        signalIds=[secret["id"], known["id"]],
+    )
+    url = f"/api/v1/bestuurlijke-rapportages/{rapportage['id']}"
+    assert capped.get(url).json()["signalIds"] == [known["id"]]
+    listed = capped.get("/api/v1/bestuurlijke-rapportages").json()["items"]
+    assert [item["signalIds"] for item in listed] == [[known["id"]]]
+
+    # A change elsewhere keeps every link, in its order.
+    changed = capped.patch(url, json={"summary": "Bijgewerkt"}, headers={"If-Match": '"1"'})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["signalIds"] == [known["id"]]
+    assert coordinator.get(url).json()["signalIds"] == [secret["id"], known["id"]]
+
+    # Emptying the list it sees removes only what it sees.
+    emptied = capped.patch(url, json={"signalIds": []}, headers={"If-Match": '"2"'})
+    assert emptied.status_code == 200, emptied.text
+    assert emptied.json()["signalIds"] == []
+    assert coordinator.get(url).json()["signalIds"] == [secret["id"]]
+    history = capped.get(f"{url}/history").text
+    assert secret["id"] not in history
