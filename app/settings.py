@@ -6,6 +6,8 @@ from typing import Annotated
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.access.keys import MIN_KEY_LENGTH
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
@@ -33,6 +35,17 @@ class Settings(BaseSettings):
     def empty_is_none(cls, value: object) -> object:
         """`ADMIN_API_KEY=` (set but empty) means no admin key, not an empty one."""
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("admin_api_key")
+    @classmethod
+    def admin_key_is_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuses to start with a guessable admin key."""
+        if value is not None and len(value.get_secret_value()) < MIN_KEY_LENGTH:
+            raise ValueError(
+                f"ADMIN_API_KEY must be at least {MIN_KEY_LENGTH} characters "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

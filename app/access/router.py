@@ -32,7 +32,7 @@ ClientId = Annotated[
     status_code=status.HTTP_201_CREATED,
     operation_id="createClient",
     summary="Make a client and its API key",
-    responses=problems(415),
+    responses=problems(409, 415),
     dependencies=[Depends(accepts("application/json"))],
 )
 def create_client(

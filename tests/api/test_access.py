@@ -131,9 +131,14 @@ def test_revoked_key_is_401_at_once(admin: ApiClient, make_client: MakeClient) -
     assert partner.get("/api/v1/plans").status_code == 401
 
 
-def test_expired_key_is_401(make_client: MakeClient) -> None:
-    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
-    expired = make_client("admin", expiresAt=past)
+def test_expired_key_is_401(make_client: MakeClient, engine: Engine) -> None:
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    expired = make_client("admin", expiresAt=soon)
+    with engine.begin() as connection:  # made while valid (SPEC §7: expiresAt in the future)
+        connection.execute(
+            text("UPDATE clients SET expires_at = :past WHERE name = 'admin-all'"),
+            {"past": datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=1)},
+        )
     assert expired.get("/api/v1/plans").status_code == 401
     future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     assert make_client("admin", expiresAt=future).get("/api/v1/plans").status_code == 200
