@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app import API_VERSION
 from app.access.cache import CallerCache, ClientChangeListener
 from app.access.dependencies import authenticate
+from app.access.limits import BlockedAddresses
 from app.access.router import router as clients_router
 from app.access.service import ensure_admin_client
 from app.audit.router import router as audit_router
@@ -110,7 +111,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             listener = ClientChangeListener(engine, callers)
             listener.start()
         # Every request (in the mounted API too) finds these in `request.state`.
-        yield {"engine": engine, "settings": settings, "callers": callers}
+        yield {
+            "engine": engine,
+            "settings": settings,
+            "callers": callers,
+            "blocked_addresses": BlockedAddresses(),
+        }
         if listener is not None:
             listener.stop()
         engine.dispose()

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     retention_years: int = 5
     idempotency_hours: int = 24
     pending_event_days: int = 7
+    # Failed authentications allowed per client address and minute before 429 (SPEC §7).
+    failed_authentications_per_minute: int = 20
 
     @field_validator("admin_api_key", mode="before")
     @classmethod

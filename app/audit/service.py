@@ -7,6 +7,7 @@ from sqlalchemy import Engine, Select, select
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
+from app.access.limits import current_client_address
 from app.audit.models import AuditEvent
 from app.bulk import insert_rows
 from app.conventions import current_request_id, current_trace_id
@@ -30,6 +31,7 @@ def _entry(caller: Caller | None, action: str, **fields: Any) -> AuditEvent:
         action=action,
         request_id=current_request_id(),
         trace_id=current_trace_id(),
+        client_address=current_client_address(),
         **fields,
     )
 
@@ -81,6 +83,7 @@ def audit_many(
         "partner": caller.partner if caller else None,
         "request_id": current_request_id(),
         "trace_id": current_trace_id(),
+        "client_address": current_client_address(),
     }
     rows = [
         {

@@ -3,13 +3,19 @@ the failed-authentication limit per client address and its collapsed audit entri
 
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
+from app.main import create_app
 from app.settings import Settings
-from tests.conftest import ApiClient, MakeClient
+from tests.conftest import ApiClient, MakeClient, clean, database_url, is_postgres
 
 ONE = "application/cloudevents+json"
 
@@ -106,3 +112,169 @@ def test_another_partner_cannot_pre_claim_a_source_s_event_ids(
         "/api/v1/events", content=signal_event(source, event_id, "BVH-1"), headers=headers
     )
     assert real.status_code == 201, real.text
+
+
+ATTACKER = ("203.0.113.7", 40000)
+NEIGHBOUR = ("198.51.100.20", 40001)
+BAD = {"Authorization": "Bearer omk_" + "guess" * 8}
+
+
+@pytest.fixture
+def fixed_minute(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Half a minute into the current minute, for every request of the test: a test that
+    ran across the turn of a minute would otherwise see the count start afresh."""
+    import app.access.dependencies
+    import app.access.limits
+
+    now = datetime.now(UTC).replace(second=30, microsecond=0)
+    monkeypatch.setattr(app.access.limits, "utcnow", lambda: now)
+    monkeypatch.setattr(app.access.dependencies, "utcnow", lambda: now)
+    return now
+
+
+@pytest.fixture
+def limited_app(engine: Engine) -> Iterator[Any]:
+    """A second app on the same database with a limit of 3: another process, for the count."""
+    yield create_app(
+        Settings(
+            database_url=database_url(), log_level="WARNING", failed_authentications_per_minute=3
+        )
+    )
+    clean(engine)
+
+
+def _audit_failures(admin: ApiClient) -> list[dict[str, Any]]:
+    response = admin.get("/api/v1/audit-events", params={"action": "authenticate"})
+    assert response.status_code == 200, response.text
+    return [e for e in response.json()["items"] if e["outcome"] == "failure"]
+
+
+def test_failed_authentications_are_limited_per_address(
+    limited_app: Any, admin: ApiClient, fixed_minute: datetime
+) -> None:
+    with (
+        TestClient(limited_app, client=ATTACKER) as attacker,
+        TestClient(limited_app, client=NEIGHBOUR) as neighbour,
+    ):
+        assert [attacker.get("/api/v1/plans", headers=BAD).status_code for _ in range(3)] == [
+            401
+        ] * 3
+        limited = attacker.get("/api/v1/plans", headers=BAD)
+        assert limited.status_code == 429, limited.text
+        assert limited.headers["content-type"] == "application/problem+json"
+        assert limited.json()["status"] == 429
+        assert limited.headers["retry-after"] == "30"  # the rest of the minute
+        # While over the limit no key is tried from there, a valid one neither (a guess
+        # must not be told apart by its answer).
+        assert attacker.get("/api/v1/plans", headers=admin.headers).status_code == 429
+        assert attacker.get("/api/v1/plans").status_code == 429  # no key at all
+        # Another address is not affected.
+        assert neighbour.get("/api/v1/plans", headers=admin.headers).status_code == 200
+        assert neighbour.get("/api/v1/plans", headers=BAD).status_code == 401
+    failures = {e["clientAddress"]: e for e in _audit_failures(admin)}
+    assert set(failures) == {ATTACKER[0], NEIGHBOUR[0]}
+    assert failures[ATTACKER[0]]["count"] == 6  # every attempt, the refused ones too
+    assert failures[ATTACKER[0]]["detail"] == "unknown key"
+    assert failures[NEIGHBOUR[0]]["count"] == 1
+    assert "guess" not in str(failures)
+
+
+def test_the_limit_holds_across_processes(
+    limited_app: Any, engine: Engine, fixed_minute: datetime
+) -> None:
+    """Two apps (as two worker processes) count in the same database."""
+    other = create_app(
+        Settings(
+            database_url=database_url(), log_level="WARNING", failed_authentications_per_minute=3
+        )
+    )
+    with (
+        TestClient(limited_app, client=ATTACKER) as first,
+        TestClient(other, client=ATTACKER) as second,
+    ):
+        assert first.get("/api/v1/plans", headers=BAD).status_code == 401
+        assert second.get("/api/v1/plans", headers=BAD).status_code == 401
+        assert first.get("/api/v1/plans", headers=BAD).status_code == 401
+        assert second.get("/api/v1/plans", headers=BAD).status_code == 429
+        assert first.get("/api/v1/plans", headers=BAD).status_code == 429
+
+
+def test_the_default_limit_is_20_a_minute_and_one_audit_entry(
+    http: TestClient, admin: ApiClient, fixed_minute: datetime
+) -> None:
+    assert Settings().failed_authentications_per_minute == 20
+    with TestClient(http.app, client=ATTACKER) as attacker:
+        codes = [attacker.get("/api/v1/plans", headers=BAD).status_code for _ in range(60)]
+    assert codes == [401] * 20 + [429] * 40
+    failures = _audit_failures(admin)
+    assert len(failures) == 1
+    assert failures[0]["count"] == 60
+    assert failures[0]["clientAddress"] == ATTACKER[0]
+
+
+def test_a_new_minute_counts_afresh(engine: Engine) -> None:
+    from app.access.limits import failures_so_far, record_failure
+
+    minute = datetime(2030, 5, 1, 12, 0, 10, tzinfo=UTC)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        assert [
+            record_failure(connection, "192.0.2.1", "unknown key", minute) for _ in range(3)
+        ] == [
+            1,
+            2,
+            3,
+        ]
+        assert record_failure(connection, "192.0.2.2", "unknown key", minute) == 1
+        later = minute + timedelta(seconds=49)  # 12:00:59
+        assert failures_so_far(connection, "192.0.2.1", later) == 3
+        assert (
+            record_failure(
+                connection, "192.0.2.1", "unknown key", later + timedelta(seconds=1)
+            )  # 12:01
+            == 1
+        )
+        count = connection.execute(
+            text("SELECT count(*) FROM audit_events WHERE client_address = '192.0.2.1'")
+        ).scalar_one()
+    assert count == 2
+    clean(engine)
+
+
+def test_audit_entries_carry_the_client_address(
+    http: TestClient, admin: ApiClient, make_client: MakeClient
+) -> None:
+    partner = make_client("partner", "politie")
+    with TestClient(http.app, client=NEIGHBOUR) as other:
+        created = other.post(
+            "/api/v1/signals",
+            json={"channel": "casusoverleg", "receivedOn": "2023-01-05"},
+            headers=partner.headers,
+        )
+        assert created.status_code == 201, created.text
+    record_id = created.json()["id"]
+    entries = admin.get("/api/v1/audit-events", params={"recordId": record_id}).json()["items"]
+    assert [(e["action"], e["clientAddress"], e["count"]) for e in entries] == [
+        ("create", NEIGHBOUR[0], 1)
+    ]
+
+
+@pytest.mark.skipif(not is_postgres(), reason="the trigger is PostgreSQL's")
+def test_the_trigger_lets_only_a_collapsed_count_rise(
+    engine: Engine, admin: ApiClient, fixed_minute: datetime
+) -> None:
+    with TestClient(admin.http.app, client=ATTACKER) as attacker:
+        attacker.get("/api/v1/plans", headers=BAD)
+    made = admin.post("/api/v1/clients", json={"name": "x", "role": "analyst"})
+    assert made.status_code == 201  # an ordinary entry beside the collapsed one
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE audit_events SET count = count + 1 WHERE failure_window IS NOT NULL")
+        )
+    for statement in (
+        "UPDATE audit_events SET count = 1 WHERE failure_window IS NOT NULL",
+        "UPDATE audit_events SET count = count + 1, detail = 'x' WHERE failure_window IS NOT NULL",
+        "UPDATE audit_events SET count = count + 1 WHERE failure_window IS NULL",
+        "UPDATE audit_events SET failure_window = NULL WHERE failure_window IS NOT NULL",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+            connection.execute(text(statement))
