@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from app.access.keys import MIN_KEY_LENGTH
 
@@ -13,6 +14,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     database_url: str = "sqlite:///./data/ondermijningsmonitor.db"
+    # The owner role that migrations run as (SPEC §7); the application itself never uses it.
+    migration_database_url: str | None = None
+    # The application's role, granted what it needs by migration 0009; by default the user
+    # of DATABASE_URL when MIGRATION_DATABASE_URL names another user.
+    app_database_role: str | None = None
     admin_api_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
@@ -48,6 +54,25 @@ class Settings(BaseSettings):
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
             )
         return value
+
+    @field_validator("migration_database_url", "app_database_role", mode="before")
+    @classmethod
+    def empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def migration_url(self) -> str:
+        """What Alembic migrates with: MIGRATION_DATABASE_URL, defaulting to DATABASE_URL."""
+        return self.migration_database_url or self.database_url
+
+    def application_role(self) -> str | None:
+        """The role to grant the application's privileges to, when it is not the owner."""
+        if self.app_database_role:
+            return self.app_database_role
+        if self.migration_database_url is None:
+            return None
+        app_user = make_url(self.database_url).username
+        owner = make_url(self.migration_database_url).username
+        return app_user if app_user and app_user != owner else None
 
     @field_validator("cors_origins", mode="before")
     @classmethod
