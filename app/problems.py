@@ -211,11 +211,21 @@ def invalid_params_from_errors(errors: Any) -> list[InvalidParam]:
     return params
 
 
+async def _audit_refusal(
+    request: Request, status: int, exc: Exception, params: list[InvalidParam] | None
+) -> None:
+    """SPEC §7: invalid input and records not found are audited (app/audit/refusals.py)."""
+    from app.audit.refusals import audit_refusal  # here: the audit log imports this module
+
+    await audit_refusal(request, status, exc, params)
+
+
 async def _domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     extensions = dict(exc.extensions)
     if isinstance(exc, InvalidInput):
         extensions["invalidParams"] = [param.model_dump() for param in exc.invalid_params]
+    await _audit_refusal(request, exc.status, exc, getattr(exc, "invalid_params", None))
     return problem_response(
         exc.status,
         exc.detail,
@@ -230,6 +240,7 @@ async def _domain_error_handler(request: Request, exc: Exception) -> JSONRespons
 async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     params = invalid_params_from_errors(exc.errors())
+    await _audit_refusal(request, 400, exc, params)
     return problem_response(
         400,
         "The request has invalid input; see invalidParams.",

@@ -106,12 +106,37 @@ def audit_many(
 
 
 def audit_now(
-    engine: Engine, caller: Caller | None, action: str, *, outcome: str, detail: str | None = None
+    engine: Engine,
+    caller: Caller | None,
+    action: str,
+    *,
+    outcome: str,
+    detail: str | None = None,
+    resource: str | None = None,
+    record_id: str | None = None,
 ) -> None:
     """Commits an entry at once, for requests whose own transaction will roll back."""
     with Session(engine) as session:
-        session.add(_entry(caller, action, outcome=outcome, detail=detail))
+        session.add(
+            _entry(
+                caller,
+                action,
+                outcome=outcome,
+                detail=detail,
+                resource=resource,
+                record_id=record_id,
+            )
+        )
         session.commit()
+
+
+def audit_read_of_log(
+    session: Session, caller: Caller, filters: dict[str, Any], count: int
+) -> None:
+    """The admin's read of the audit log: which filters (names only) and how many entries."""
+    used = sorted(name for name, value in filters.items() if value is not None)
+    detail = f"{count} entries" + (f"; filters: {', '.join(used)}" if used else "")
+    audit(session, caller, "list", resource="audit-events", detail=detail)
 
 
 def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +177,8 @@ def history(session: Session, resource: str, record_id: uuid.UUID) -> list[Audit
             col(AuditEvent.resource) == resource,
             col(AuditEvent.record_id) == str(record_id),
             col(AuditEvent.action).in_(("create", "update", "delete")),
+            # Not the refused attempts (not-found, invalid): they changed nothing.
+            col(AuditEvent.outcome) == "success",
         )
         .order_by(col(AuditEvent.id))
     )

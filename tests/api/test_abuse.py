@@ -278,3 +278,117 @@ def test_the_trigger_lets_only_a_collapsed_count_rise(
     ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
+
+
+# SPEC §7 audit completeness: refused reads, invalid input, the CLI, the admin's reads.
+
+
+def _entries(admin: ApiClient, **params: str) -> list[dict[str, Any]]:
+    response = admin.get("/api/v1/audit-events", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def test_a_read_outside_the_caller_s_scope_is_audited_as_not_found(
+    admin: ApiClient, make_client: MakeClient
+) -> None:
+    politie = make_client("partner", "politie")
+    sdd = make_client("partner", "sdd")
+    capped = make_client("coordinator", maxConfidentiality="intern")
+    created = politie.post(
+        "/api/v1/signals",
+        json={"channel": "casusoverleg", "receivedOn": "2023-01-05", "confidentiality": "geheim"},
+    )
+    assert created.status_code == 201, created.text
+    record_id = created.json()["id"]
+    missing = str(uuid.uuid4())
+    assert sdd.get(f"/api/v1/signals/{record_id}").status_code == 404
+    assert capped.get(f"/api/v1/signals/{record_id}").status_code == 404
+    assert sdd.get(f"/api/v1/signals/{missing}").status_code == 404
+    changed = sdd.patch(
+        f"/api/v1/signals/{record_id}", json={"status": "in-behandeling"}, headers={"If-Match": "*"}
+    )
+    assert changed.status_code == 404, changed.text
+    entries = _entries(admin, outcome="not-found")
+    seen = {(e["clientId"], e["action"], e["resource"], e["recordId"]) for e in entries}
+    assert seen == {
+        (sdd.id, "read", "signals", record_id),
+        (capped.id, "read", "signals", record_id),
+        (sdd.id, "read", "signals", missing),
+        (sdd.id, "update", "signals", record_id),
+    }
+    assert all(e["clientAddress"] == "testclient" for e in entries)
+    # The refused change is not part of the record's history.
+    history = politie.get(f"/api/v1/signals/{record_id}/history").json()["items"]
+    assert len(history) == 1
+    # A path that names no record is no refused read.
+    assert admin.get("/api/v1/nothing-here").status_code == 404
+    assert len(_entries(admin, outcome="not-found")) == 4
+
+
+def test_invalid_input_is_audited_without_its_values(
+    admin: ApiClient, make_client: MakeClient
+) -> None:
+    partner = make_client("partner", "politie")
+    bad = partner.post(
+        "/api/v1/signals",
+        json={"channel": "nope-value", "receivedOn": "not-a-date", "description": "Jan Jansen"},
+    )
+    assert bad.status_code == 400
+    unknown = admin.post(
+        "/api/v1/clients", json={"name": "x", "role": "partner", "partner": "fbi-value"}
+    )
+    assert unknown.status_code == 400
+    assert admin.get("/api/v1/audit-events", params={"outcome": "maybe-value"}).status_code == 400
+    entries = _entries(admin, outcome="invalid")
+    by_resource = {e["resource"]: e for e in entries}
+    assert set(by_resource) == {"signals", "clients", "audit-events"}
+    signal = by_resource["signals"]
+    assert (signal["clientId"], signal["action"]) == (partner.id, "create")
+    assert "channel" in signal["detail"]
+    assert "receivedOn" in signal["detail"]
+    assert by_resource["clients"]["detail"] == "invalid input: partner (unknown-partner)"
+    assert by_resource["audit-events"]["action"] == "read"
+    text_of_log = json.dumps(entries)
+    for value in ("nope-value", "not-a-date", "Jan Jansen", "fbi-value", "maybe-value"):
+        assert value not in text_of_log
+    assert not partner.get("/api/v1/signals").json()["items"]  # and nothing was written
+
+
+def test_the_admin_s_reads_of_the_log_and_the_clients_are_audited(admin: ApiClient) -> None:
+    assert admin.get("/api/v1/clients").status_code == 200
+    assert admin.get(f"/api/v1/clients/{admin.id}").status_code == 200
+    first = _entries(admin, resource="audit-events")
+    assert first == []  # a read of the log is not in its own answer
+    entries = _entries(admin, resource="clients")
+    assert [(e["action"], e["recordId"], e["clientId"]) for e in entries] == [
+        ("read", admin.id, admin.id),
+        ("list", None, admin.id),
+    ]
+    reads = _entries(admin, resource="audit-events")
+    assert [(e["action"], e["detail"]) for e in reads] == [
+        ("list", "2 entries; filters: resource"),  # the read of the clients' entries
+        ("list", "0 entries; filters: resource"),
+    ]
+
+
+def test_clients_made_and_revoked_on_the_command_line_are_audited(
+    http: TestClient,
+    admin: ApiClient,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import app.db
+    from app.cli import main as cli
+
+    monkeypatch.setattr(app.db, "_engine", engine)
+    assert cli(["create-client", "--name", "SDD", "--role", "partner", "--partner", "sdd"]) == 0
+    client_id = capsys.readouterr().out.split()[1]
+    assert cli(["revoke-client", client_id]) == 0
+    entries = _entries(admin, resource="clients", recordId=client_id)
+    assert [(e["action"], e["outcome"], e["clientId"]) for e in entries] == [
+        ("revoke", "success", None),
+        ("create", "success", None),
+    ]
+    assert all(e["detail"].startswith("command line (user ") for e in entries)
