@@ -56,7 +56,7 @@ def current_client_address() -> str | None:
 def note_client_address(scope_client: Any) -> str:
     """The request's client address from the ASGI scope (uvicorn has applied the trusted
     proxies' X-Forwarded-For), remembered for the audit entries of the request."""
-    address = scope_client.host if scope_client is not None else "unknown"
+    address = (scope_client.host or "unknown")[:64] if scope_client is not None else "unknown"
     client_address_var.set(address)
     return address
 

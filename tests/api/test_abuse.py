@@ -392,3 +392,24 @@ def test_clients_made_and_revoked_on_the_command_line_are_audited(
         ("create", "success", None),
     ]
     assert all(e["detail"].startswith("command line (user ") for e in entries)
+
+
+@pytest.mark.skipif(not is_postgres(), reason="keys are cached on PostgreSQL only")
+def test_a_cached_key_costs_no_statement(http: TestClient, admin: ApiClient) -> None:
+    """The limit keeps the success path as it was: no statement for a key in the cache."""
+    from sqlalchemy import event
+
+    engine = http.app_state["engine"]
+    assert admin.get("/api/v1/plans").status_code == 200  # looked up, and cached
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert admin.get("/api/v1/plans").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert statements  # the plans themselves
+    assert not [s for s in statements if "clients" in s or "audit_events" in s], statements
