@@ -2,6 +2,7 @@
 only read and append to the audit log, so it cannot disable its trigger or rewrite it."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from alembic import command
@@ -11,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.db import make_engine
 from app.main import create_app
-from app.settings import Settings
+from app.settings import Settings, get_settings
 from tests.conftest import alembic_config, database_url, is_postgres
 
 SCHEMA = "two_roles"
@@ -75,12 +76,28 @@ def two_roles(engine: Engine) -> Iterator[tuple[str, str]]:
 
 
 @pytest.mark.skipif(not is_postgres(), reason="database roles are PostgreSQL's")
-def test_the_application_role_cannot_touch_the_audit_trail(two_roles: tuple[str, str]) -> None:
+def test_the_application_role_cannot_touch_the_audit_trail(
+    two_roles: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     owner, application = two_roles
+    # As an operator runs `alembic upgrade head`: the two URLs in the environment, no role
+    # named; migrations/env.py takes the application's role from DATABASE_URL.
+    monkeypatch.setenv("MIGRATION_DATABASE_URL", _url_as(owner))
+    monkeypatch.setenv("DATABASE_URL", _url_as(application))
+    monkeypatch.delenv("APP_DATABASE_ROLE", raising=False)
     config = alembic_config(_url_as(owner))
-    config.attributes["application_role"] = application
-    command.upgrade(config, "head")
+    config.set_main_option("sqlalchemy.url", "")
+    get_settings.cache_clear()
+    try:
+        command.upgrade(config, "head")
+    finally:
+        get_settings.cache_clear()
 
+    import app.access.limits
+
+    # Both failures below in one minute, however the clock turns: one entry, counted twice.
+    now = datetime.now(UTC).replace(second=30, microsecond=0)
+    monkeypatch.setattr(app.access.limits, "utcnow", lambda: now)
     settings = Settings(
         database_url=_url_as(application), admin_api_key=ADMIN_KEY, log_level="WARNING"
     )
@@ -90,6 +107,8 @@ def test_the_application_role_cannot_touch_the_audit_trail(two_roles: tuple[str,
             "/api/v1/clients", json={"name": "p", "role": "partner", "partner": "politie"}
         )
         assert made.status_code == 401  # no key: a failed authentication, audited too
+        again = http.get("/api/v1/plans", headers={"Authorization": "Bearer omk_" + "x" * 40})
+        assert again.status_code == 401  # the same entry's count raised: the upsert's UPDATE
         made = http.post(
             "/api/v1/clients",
             json={"name": "p", "role": "partner", "partner": "politie"},
@@ -140,5 +159,18 @@ def test_the_application_role_cannot_touch_the_audit_trail(two_roles: tuple[str,
                 connection.execute(text(statement))
         with app_engine.connect() as connection:
             assert connection.scalar(text("SELECT count(*) FROM audit_events")) >= 3
+            collapsed = connection.scalar(
+                text("SELECT count FROM audit_events WHERE failure_window IS NOT NULL")
+            )
+            assert collapsed == 2
+        # A table that a later migration makes is the application's to use too (default
+        # privileges), without a grant of its own.
+        owner_engine = make_engine(_url_as(owner))
+        with owner_engine.begin() as connection:
+            connection.execute(text("CREATE TABLE later_table (id integer PRIMARY KEY)"))
+        owner_engine.dispose()
+        with app_engine.begin() as connection:
+            connection.execute(text("INSERT INTO later_table VALUES (1)"))
+            assert connection.scalar(text("SELECT count(*) FROM later_table")) == 1
     finally:
         app_engine.dispose()
