@@ -1,5 +1,6 @@
 """Failed authentications collapsed per address and minute; the application's own role.
 
+- Key prefixes of existing clients are cut to the 8 characters that `keyPrefix` may show.
 - `audit_events` gets `client_address`, `count` and `failure_window`. Failed
   authentications from one address within a minute are one entry whose `count` rises
   (app/access/limits.py); a partial unique index on (client_address, failure_window) is the
@@ -73,6 +74,8 @@ def upgrade() -> None:
             postgresql_where=HAS_WINDOW,
             sqlite_where=HAS_WINDOW,
         )
+    # `keyPrefix` shows at most 8 characters of a key (SPEC §7); earlier clients kept 10.
+    op.execute("UPDATE clients SET key_prefix = substr(key_prefix, 1, 8)")
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(APPEND_ONLY)

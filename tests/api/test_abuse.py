@@ -413,3 +413,39 @@ def test_a_cached_key_costs_no_statement(http: TestClient, admin: ApiClient) -> 
         event.remove(engine, "before_cursor_execute", note)
     assert statements  # the plans themselves
     assert not [s for s in statements if "clients" in s or "audit_events" in s], statements
+
+
+def test_a_key_shorter_than_32_characters_is_never_stored(engine: Engine) -> None:
+    from sqlmodel import Session
+
+    from app.access.schemas import ClientCreate
+    from app.access.service import create_client
+    from app.problems import InvalidInput
+
+    with Session(engine) as session, pytest.raises(InvalidInput):
+        create_client(session, ClientCreate(name="x", role="admin"), key="omk_" + "x" * 27)
+
+
+def test_the_migration_cuts_earlier_key_prefixes_to_eight(engine: Engine) -> None:
+    from alembic import command
+
+    from tests.conftest import alembic_config
+
+    config = alembic_config(database_url())
+    command.downgrade(config, "0007")
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO clients (id, name, role, event_sources, max_confidentiality, "
+                    "key_hash, key_prefix, created_at) VALUES (:id, 'old', 'admin', '[]', "
+                    "'zeer-geheim', :hash, 'omk_abcdef', :now)"
+                ),
+                {"id": uuid.uuid4().hex, "hash": "0" * 64, "now": datetime.now(UTC)},
+            )
+    finally:
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        prefix = connection.scalar(text("SELECT key_prefix FROM clients WHERE name = 'old'"))
+    assert prefix == "omk_abcd"
+    clean(engine)
