@@ -12,6 +12,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite:////var/lib/ondermijningsmonitor/ondermijningsmonitor.db
+# Two roles on PostgreSQL (README, "Two database roles"): set MIGRATION_DATABASE_URL to the
+# owner, DATABASE_URL to the application's role; the entrypoint migrates as the owner.
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --home-dir /srv app \
     && mkdir -p /var/lib/ondermijningsmonitor && chown app:app /var/lib/ondermijningsmonitor
 WORKDIR /srv

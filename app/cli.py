@@ -1,6 +1,7 @@
 """Command line: `python -m app.cli <command>` for clients, the contract and maintenance."""
 
 import argparse
+import getpass
 import json
 import sys
 import uuid
@@ -12,6 +13,7 @@ from sqlmodel import Session
 
 from app.access import service as access
 from app.access.schemas import ClientCreate
+from app.audit.service import audit
 from app.db import get_engine
 from app.progress.rollups import rebuild_all_rollups
 from app.records.registry import RECORD_TYPES
@@ -29,6 +31,15 @@ def command(name: str) -> Callable[[Command], Command]:
     return register
 
 
+def _by_cli() -> str:
+    """Who, for the audit log: made on the command line, by this operating-system user."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container's uid without a passwd entry
+        user = "unknown"
+    return f"command line (user {user})"
+
+
 @command("create-client")
 def create_client(args: argparse.Namespace) -> int:
     data = ClientCreate.model_validate(
@@ -43,6 +54,7 @@ def create_client(args: argparse.Namespace) -> int:
     )
     with Session(get_engine()) as session:
         client, key = access.create_client(session, data)
+        audit(session, None, "create", resource="clients", record_id=client.id, detail=_by_cli())
         session.commit()
         print(f"client {client.id} ({client.role}, {client.partner or '-'})")
         print(f"api key (shown once): {key}")
@@ -65,6 +77,7 @@ def list_clients(_args: argparse.Namespace) -> int:
 def revoke_client(args: argparse.Namespace) -> int:
     with Session(get_engine()) as session:
         client = access.revoke_client(session, uuid.UUID(args.client_id))
+        audit(session, None, "revoke", resource="clients", record_id=client.id, detail=_by_cli())
         session.commit()
         print(f"revoked {client.id} at {client.revoked_at}")
     return 0

@@ -13,8 +13,10 @@ from sqlmodel import Session
 from app import API_VERSION
 from app.access.cache import CallerCache, ClientChangeListener
 from app.access.dependencies import authenticate
+from app.access.limits import BlockedAddresses
 from app.access.router import router as clients_router
 from app.access.service import ensure_admin_client
+from app.audit.refusals import audit_refusal
 from app.audit.router import router as audit_router
 from app.conventions import ConventionsMiddleware
 from app.db import make_engine
@@ -76,7 +78,7 @@ def create_api() -> FastAPI:
     api.include_router(indicators_router)
     api.include_router(clients_router)
     api.include_router(audit_router)
-    install_problem_handlers(api)
+    install_problem_handlers(api, on_refusal=audit_refusal)
 
     def openapi() -> dict[str, Any]:
         return build_openapi(api, description=DESCRIPTION, tags=TAGS)
@@ -105,7 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             listener = ClientChangeListener(engine, callers)
             listener.start()
         # Every request (in the mounted API too) finds these in `request.state`.
-        yield {"engine": engine, "settings": settings, "callers": callers}
+        yield {
+            "engine": engine,
+            "settings": settings,
+            "callers": callers,
+            "blocked_addresses": BlockedAddresses(),
+        }
         if listener is not None:
             listener.stop()
         engine.dispose()

@@ -25,6 +25,7 @@ _EXAMPLE_DETAILS = {
     413: "The request body is larger than 5242880 bytes.",
     415: "Content type `text/plain` is not accepted here.",
     428: "An `If-Match` header with the record's ETag is required.",
+    429: "Too many failed authentications from this address; try again later.",
     500: "The service could not handle this request. It has been logged.",
     503: "The database is not reachable.",
 }
@@ -104,6 +105,20 @@ def _patch_variant(model_schema: dict[str, Any], name: str) -> dict[str, Any]:
     }
 
 
+def _too_many_failed_authentications() -> dict[str, Any]:
+    """SPEC §7: past the failed authentications allowed per address and minute."""
+    response = problem_response(
+        429, "Too many failed authentications from this address (app/access/limits.py)."
+    )
+    response["headers"] = {
+        "Retry-After": {
+            "description": "Seconds until requests from this address are tried again.",
+            "schema": {"type": "integer", "example": 30},
+        }
+    }
+    return response
+
+
 def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     responses.pop("422", None)
@@ -113,6 +128,7 @@ def _complete_operation(operation: dict[str, Any], secured: bool) -> None:
     if secured:
         responses.setdefault("401", problem_response(401))
         responses.setdefault("403", problem_response(403))
+        responses.setdefault("429", _too_many_failed_authentications())
     responses.setdefault("500", problem_response(500))
     for status, response in responses.items():
         if status.startswith(("2", "3")):

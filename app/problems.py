@@ -1,7 +1,7 @@
 """Domain errors and their RFC 9457 problem+json rendering; the one place errors become HTTP."""
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -224,8 +224,22 @@ def invalid_params_from_errors(errors: Any) -> list[InvalidParam]:
     return params
 
 
+RefusalHook = Callable[[Request, int, Exception, list[InvalidParam] | None], Awaitable[None]]
+
+
+async def _audit_refusal(
+    request: Request, status: int, exc: Exception, params: list[InvalidParam] | None
+) -> None:
+    """SPEC §7: invalid input and records not found are audited, by the hook the app was
+    given (app/audit/refusals.py; handed in, as the audit log itself builds on this module)."""
+    hook: RefusalHook | None = getattr(request.app.state, "on_refusal", None)
+    if hook is not None:
+        await hook(request, status, exc, params)
+
+
 async def _domain_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    await _audit_refusal(request, exc.status, exc, getattr(exc, "invalid_params", None))
     return JSONResponse(
         problem_of(exc, _instance(request)),
         status_code=exc.status,
@@ -237,6 +251,7 @@ async def _domain_error_handler(request: Request, exc: Exception) -> JSONRespons
 async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     params = invalid_params_from_errors(exc.errors())
+    await _audit_refusal(request, 400, exc, params)
     return problem_response(
         400,
         "The request has invalid input; see invalidParams.",
@@ -270,7 +285,9 @@ async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResp
     )
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None) -> None:
+    """Every error of `app` as problem+json; `on_refusal` audits the refused requests."""
+    app.state.on_refusal = on_refusal
     app.add_exception_handler(Exception, _unhandled_error_handler)
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error_handler)

@@ -1,4 +1,9 @@
-"""Alembic environment: migrates the database named by DATABASE_URL (or the given URL)."""
+"""Alembic environment: migrates as the owner, MIGRATION_DATABASE_URL (defaulting to
+DATABASE_URL), or the given URL; tells the migrations the application's role to grant to.
+
+With two roles (README, "Two database roles") the application's role is APP_DATABASE_ROLE,
+or else the user of DATABASE_URL when it differs from MIGRATION_DATABASE_URL's.
+"""
 
 from logging.config import fileConfig
 
@@ -29,11 +34,14 @@ def _configure(connection: Connection) -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
+        config.attributes.setdefault("application_role", None)
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
         return
-    url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
+    settings = get_settings()
+    config.attributes.setdefault("application_role", settings.application_role())
+    url = config.get_main_option("sqlalchemy.url") or settings.migration_url()
     engine = make_engine(url)
     with engine.connect() as connection:
         _configure(connection)

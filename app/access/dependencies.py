@@ -8,13 +8,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from app.access import limits
 from app.access.cache import CallerCache
 from app.access.caller import Caller
 from app.access.keys import hash_key
 from app.access.service import caller_of, find_client
 from app.audit.service import audit_now
 from app.db import request_engine, utcnow
-from app.problems import Forbidden, Unauthorized
+from app.problems import Forbidden
 from app.schemas import Role
 
 _bearer = HTTPBearer(
@@ -31,26 +32,27 @@ async def authenticate(
     """The caller of the request. A key this process found valid before is answered from
     its cache (app/access/cache.py), which any change to a client empties at once; any other
     key is looked up in a thread."""
+    address = limits.note_client_address(request.client)
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         await run_in_threadpool(
-            audit_now,
-            request_engine(request),
-            None,
-            "authenticate",
-            outcome="failure",
-            detail="missing key",
+            limits.refuse_failed_authentication, request, address, "missing key"
         )
-        raise Unauthorized()
+    assert credentials is not None
     callers: CallerCache | None = getattr(request.state, "callers", None)
     digest = hash_key(credentials.credentials)
     if callers is not None:
-        cached = callers.get(digest, utcnow())
+        now = utcnow()
+        cached = callers.get(digest, now)
         if cached is not None:
+            limits.refuse_if_blocked(request, address, now)
+            request.state.caller = cached
             return cached
-    return await run_in_threadpool(_look_up, request, digest, callers)
+    caller = await run_in_threadpool(_look_up, request, digest, callers, address)
+    request.state.caller = caller
+    return caller
 
 
-def _look_up(request: Request, digest: str, callers: CallerCache | None) -> Caller:
+def _look_up(request: Request, digest: str, callers: CallerCache | None, address: str) -> Caller:
     """In a short transaction of its own before the request's own session connects: a
     request never holds two pooled connections at once (with many concurrent requests that
     would empty the pool and wait on itself), and the once-a-minute `lastUsedAt` write holds
@@ -60,10 +62,10 @@ def _look_up(request: Request, digest: str, callers: CallerCache | None) -> Call
     # no BEGIN and COMMIT round trips are spent on every request.
     engine = request_engine(request)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        limits.refuse_if_over_limit(request, connection, address, utcnow())
         found, reason = find_client(Session(bind=connection), digest)
     if found is None:
-        audit_now(engine, None, "authenticate", outcome="failure", detail=reason)
-        raise Unauthorized("The API key is unknown, revoked or expired.")
+        limits.refuse_failed_authentication(request, address, reason)
     caller = caller_of(found)
     if callers is not None:
         callers.put(digest, caller, found.expires_at, generation)

@@ -4,6 +4,10 @@ import hashlib
 import secrets
 
 KEY_PREFIX = "omk_"
+# Shorter keys are refused, ADMIN_API_KEY included (SPEC §7): generated keys have 47.
+MIN_KEY_LENGTH = 32
+# How much of a key `keyPrefix` shows: enough to recognise it, too little to help guess it.
+SHOWN_PREFIX_LENGTH = 8
 
 
 def generate_key() -> str:
@@ -15,4 +19,4 @@ def hash_key(key: str) -> str:
 
 
 def key_prefix(key: str) -> str:
-    return key[:10]
+    return key[:SHOWN_PREFIX_LENGTH]

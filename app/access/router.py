@@ -32,7 +32,7 @@ ClientId = Annotated[
     status_code=status.HTTP_201_CREATED,
     operation_id="createClient",
     summary="Make a client and its API key",
-    responses=problems(415),
+    responses=problems(409, 415),
     dependencies=[Depends(accepts("application/json"))],
 )
 def create_client(
@@ -59,6 +59,7 @@ def list_clients(
         service.list_clients(session, cursor, limit), limit, lambda c: c.id
     )
     set_next_link(request, response, next_cursor)
+    audit(session, caller, "list", resource="clients", detail=f"{len(rows)} clients")
     return Page(items=[ClientRead.model_validate(c) for c in rows], next_cursor=next_cursor)
 
 
@@ -67,7 +68,9 @@ def list_clients(
 )
 def get_client(client_id: ClientId, caller: AdminClient, session: SessionDep) -> ClientRead:
     """One client, without its key."""
-    return ClientRead.model_validate(service.get_client(session, client_id))
+    client = service.get_client(session, client_id)
+    audit(session, caller, "read", resource="clients", record_id=client.id)
+    return ClientRead.model_validate(client)
 
 
 @router.delete(

@@ -3,8 +3,9 @@
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from app.db import utcnow
 from app.schemas import ApiInput, ApiModel, Confidentiality, Role
 
 
@@ -27,7 +28,18 @@ class ClientCreate(ApiInput):
         default=Confidentiality.ZEER_GEHEIM,
         description="The most confidential level this client may see.",
     )
-    expires_at: AwareDatetime | None = Field(default=None, examples=["2027-12-31T23:59:59Z"])
+    expires_at: AwareDatetime | None = Field(
+        default=None,
+        description="When the key stops working; must lie in the future.",
+        examples=["2027-12-31T23:59:59Z"],
+    )
+
+    @field_validator("expires_at")
+    @classmethod
+    def expires_in_the_future(cls, value: AwareDatetime | None) -> AwareDatetime | None:
+        if value is not None and value <= utcnow():
+            raise ValueError("`expiresAt` must lie in the future.")
+        return value
 
     @model_validator(mode="after")
     def partner_role_needs_partner(self) -> "ClientCreate":
@@ -53,7 +65,8 @@ class ClientRead(ApiModel):
         examples=["zeer-geheim"],
     )
     key_prefix: str = Field(
-        description="The first characters of the key, to recognise it.", examples=["omk_y9F7sO"]
+        description="The first characters of the key (at most 8), to recognise it.",
+        examples=["omk_y9F7"],
     )
     created_at: datetime = Field(examples=["2024-03-01T09:30:00Z"])
     expires_at: datetime | None = Field(examples=["2027-12-31T23:59:59Z"])

@@ -9,12 +9,12 @@ from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
-from app.access.keys import generate_key, hash_key, key_prefix
+from app.access.keys import MIN_KEY_LENGTH, generate_key, hash_key, key_prefix
 from app.access.models import Client
 from app.access.schemas import ClientCreate
 from app.db import utcnow
 from app.pagination import paginate
-from app.problems import InvalidInput, NotFound
+from app.problems import Conflict, InvalidInput, NotFound
 from app.reference.models import Partner
 from app.schemas import Confidentiality, Role
 
@@ -27,7 +27,12 @@ def create_client(
     """Returns the client and its key; the key is not stored, only its hash."""
     if data.partner is not None and session.get(Partner, data.partner) is None:
         raise InvalidInput.one("partner", "unknown-partner", f"No partner `{data.partner}`.")
+    _refuse_sources_of_other_partners(session, data)
     key = key or generate_key()
+    if len(key) < MIN_KEY_LENGTH:
+        raise InvalidInput.one(
+            "apiKey", "min-length", f"A key must be at least {MIN_KEY_LENGTH} characters."
+        )
     client = Client(
         name=data.name,
         role=data.role.value,
@@ -41,6 +46,22 @@ def create_client(
     session.add(client)
     session.flush()
     return client, key
+
+
+def _refuse_sources_of_other_partners(session: Session, data: ClientCreate) -> None:
+    """A source belongs to one partner (SPEC §5): another partner's client registering it
+    could pre-claim that partner's event ids. Clients are few, so their sources are compared
+    here rather than kept in a table of their own. (Clients without a partner post as no
+    partner and are not compared.)"""
+    if not data.event_sources or data.partner is None:
+        return
+    wanted = set(data.event_sources)
+    others = session.scalars(
+        select(Client).where(col(Client.partner).is_not(None), col(Client.partner) != data.partner)
+    )
+    taken = sorted({source for client in others for source in client.event_sources or ()} & wanted)
+    if taken:
+        raise Conflict(f"Event source `{taken[0]}` is registered for another partner's client.")
 
 
 def find_client(session: Session, digest: str) -> tuple[Client | None, str]:

@@ -14,6 +14,8 @@ class Outcome(StrEnum):
     SUCCESS = "success"
     FAILURE = "failure"
     DENIED = "denied"
+    NOT_FOUND = "not-found"
+    INVALID = "invalid"
 
 
 class AuditEventRead(ApiModel):
@@ -45,3 +47,12 @@ class AuditEventRead(ApiModel):
     )
     outcome: Outcome = Field(examples=["success"])
     detail: str | None = Field(examples=[None])
+    client_address: str | None = Field(
+        description="The address the request came from (after trusted proxies).",
+        examples=["192.0.2.10"],
+    )
+    count: int = Field(
+        description="How many times it happened: failed authentications from one address "
+        "within a minute are one entry.",
+        examples=[1],
+    )

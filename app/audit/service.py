@@ -7,6 +7,7 @@ from sqlalchemy import Engine, Select, select
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
+from app.access.limits import current_client_address
 from app.audit.models import AuditEvent
 from app.bulk import insert_rows
 from app.conventions import current_request_id, current_trace_id
@@ -28,6 +29,7 @@ def _entry(caller: Caller | None, action: str, **fields: Any) -> AuditEvent:
         action=action,
         request_id=current_request_id(),
         trace_id=current_trace_id(),
+        client_address=current_client_address(),
         **fields,
     )
 
@@ -88,6 +90,7 @@ def audit_many(
         "partner": caller.partner if caller else None,
         "request_id": current_request_id(),
         "trace_id": current_trace_id(),
+        "client_address": current_client_address(),
     }
     rows = [
         {
@@ -110,12 +113,37 @@ def audit_many(
 
 
 def audit_now(
-    engine: Engine, caller: Caller | None, action: str, *, outcome: str, detail: str | None = None
+    engine: Engine,
+    caller: Caller | None,
+    action: str,
+    *,
+    outcome: str,
+    detail: str | None = None,
+    resource: str | None = None,
+    record_id: str | None = None,
 ) -> None:
     """Commits an entry at once, for requests whose own transaction will roll back."""
     with Session(engine) as session:
-        session.add(_entry(caller, action, outcome=outcome, detail=detail))
+        session.add(
+            _entry(
+                caller,
+                action,
+                outcome=outcome,
+                detail=detail,
+                resource=resource,
+                record_id=record_id,
+            )
+        )
         session.commit()
+
+
+def audit_read_of_log(
+    session: Session, caller: Caller, filters: dict[str, Any], count: int
+) -> None:
+    """The admin's read of the audit log: which filters (names only) and how many entries."""
+    used = sorted(name for name, value in filters.items() if value is not None)
+    detail = f"{count} entries" + (f"; filters: {', '.join(used)}" if used else "")
+    audit(session, caller, "list", resource="audit-events", detail=detail)
 
 
 def changed_fields(
@@ -170,6 +198,8 @@ def history(session: Session, resource: str, record_id: uuid.UUID) -> list[Audit
             col(AuditEvent.resource) == resource,
             col(AuditEvent.record_id) == str(record_id),
             col(AuditEvent.action).in_(("create", "update", "delete")),
+            # Not the refused attempts (not-found, invalid): they changed nothing.
+            col(AuditEvent.outcome) == "success",
         )
         .order_by(col(AuditEvent.id))
     )

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
+from app.audit.refusals import not_found_in_scope
 from app.audit.service import audit, audit_many, changed_fields
 from app.audit.service import history as audit_history
 from app.bulk import insert_rows
@@ -65,7 +66,9 @@ def get_record(
         statement = statement.with_for_update()
     record = session.scalars(statement).first()
     if record is None:
-        raise NotFound(f"No {record_type.label} with this id.")
+        raise not_found_in_scope(
+            NotFound(f"No {record_type.label} with this id."), record_type.resource, record_id
+        )
     return record
 
 

@@ -94,12 +94,25 @@ def test_every_operation_has_a_stated_policy(app: FastAPI) -> None:
 
 
 def test_every_route_without_a_key_is_401(http: TestClient, app: FastAPI) -> None:
-    for method, path, operation in api_routes(app):
-        for headers in ({}, {"Authorization": "Bearer omk_wrong"}, {"Authorization": "Basic x"}):
-            response = http.request(method, path, headers=headers, json={})
-            assert response.status_code == 401, (operation, headers, response.text)
-            assert response.headers["www-authenticate"].startswith("Bearer")
-            assert response.headers["content-type"] == "application/problem+json"
+    from app.main import create_app
+    from app.settings import Settings
+    from tests.conftest import database_url
+
+    # Far more failures than the limit per address allows (tests/api/test_abuse.py).
+    settings = Settings(
+        database_url=database_url(), log_level="WARNING", failed_authentications_per_minute=10**6
+    )
+    with TestClient(create_app(settings), raise_server_exceptions=False) as unlimited:
+        for method, path, operation in api_routes(app):
+            for headers in (
+                {},
+                {"Authorization": "Bearer omk_wrong"},
+                {"Authorization": "Basic x"},
+            ):
+                response = unlimited.request(method, path, headers=headers, json={})
+                assert response.status_code == 401, (operation, headers, response.text)
+                assert response.headers["www-authenticate"].startswith("Bearer")
+                assert response.headers["content-type"] == "application/problem+json"
 
 
 def test_open_endpoints_need_no_key(http: TestClient) -> None:
@@ -131,9 +144,14 @@ def test_revoked_key_is_401_at_once(admin: ApiClient, make_client: MakeClient) -
     assert partner.get("/api/v1/plans").status_code == 401
 
 
-def test_expired_key_is_401(make_client: MakeClient) -> None:
-    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
-    expired = make_client("admin", expiresAt=past)
+def test_expired_key_is_401(make_client: MakeClient, engine: Engine) -> None:
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).isoformat()
+    expired = make_client("admin", expiresAt=soon)
+    with engine.begin() as connection:  # made while valid (SPEC §7: expiresAt in the future)
+        connection.execute(
+            text("UPDATE clients SET expires_at = :past WHERE name = 'admin-all'"),
+            {"past": datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=1)},
+        )
     assert expired.get("/api/v1/plans").status_code == 401
     future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     assert make_client("admin", expiresAt=future).get("/api/v1/plans").status_code == 200
@@ -237,13 +255,16 @@ def test_denied_requests_are_audited(make_client: MakeClient, admin: ApiClient) 
     assert entries[0]["clientId"] == analyst.id
 
 
-def test_audit_log_paging_and_filters(admin: ApiClient) -> None:
-    for _ in range(3):
-        admin.http.get("/api/v1/plans", headers={"Authorization": "Bearer bad"})
-    first = admin.get("/api/v1/audit-events", params={"limit": 2, "action": "authenticate"})
+def test_audit_log_paging_and_filters(admin: ApiClient, make_client: MakeClient) -> None:
+    analyst = make_client("analyst")
+    for _ in range(3):  # (failed authentications would be one entry: test_abuse.py)
+        assert analyst.get("/api/v1/signals").status_code == 403
+    first = admin.get("/api/v1/audit-events", params={"limit": 2, "action": "authorize"})
     assert len(first.json()["items"]) == 2
     cursor = first.json()["nextCursor"]
-    rest = admin.get("/api/v1/audit-events", params={"limit": 2, "cursor": cursor}).json()
+    rest = admin.get(
+        "/api/v1/audit-events", params={"limit": 2, "cursor": cursor, "action": "authorize"}
+    ).json()
     assert len(rest["items"]) == 1
     assert admin.get("/api/v1/audit-events", params={"outcome": "maybe"}).status_code == 400
 

@@ -249,7 +249,7 @@ def test_blocking_work_runs_on_the_configured_number_of_threads(http: TestClient
 def test_an_empty_admin_key_setting_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADMIN_API_KEY", "")
     assert Settings().admin_api_key is None
-    monkeypatch.setenv("ADMIN_API_KEY", "a-long-random-secret")
+    monkeypatch.setenv("ADMIN_API_KEY", "a-long-random-secret-of-32-or-more")
     key = Settings().admin_api_key
     assert key is not None
-    assert key.get_secret_value() == "a-long-random-secret"
+    assert key.get_secret_value() == "a-long-random-secret-of-32-or-more"
