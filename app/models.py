@@ -1,5 +1,6 @@
 """Imports every table so that SQLModel.metadata is complete (for Alembic and tests)."""
 
+from app.access.identity_models import IdentityMapping
 from app.access.models import Client
 from app.audit.models import AuditEvent
 from app.campaigns.models import Campaign
@@ -18,6 +19,7 @@ __all__ = [
     "Campaign",
     "Client",
     "IdempotencyKey",
+    "IdentityMapping",
     "InboxEvent",
     "Indicator",
     "Inspection",

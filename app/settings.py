@@ -27,6 +27,19 @@ class Settings(BaseSettings):
     retention_years: int = 5
     idempotency_hours: int = 24
     pending_event_days: int = 7
+    # OpenID Connect access tokens beside API keys (SPEC §7); off while OIDC_ISSUER is unset.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    # Asymmetric algorithms only: `none` and HS* are refused whatever is listed here.
+    oidc_algorithms: Annotated[list[str], NoDecode] = ["RS256", "PS256", "ES256", "EdDSA"]
+    oidc_leeway_seconds: int = 30
+    # How long the issuer's keys are trusted before they are fetched again; an unknown `kid`
+    # fetches them at once (at most every OIDC_JWKS_MIN_REFRESH_SECONDS).
+    oidc_jwks_cache_seconds: int = 3600
+    oidc_jwks_min_refresh_seconds: float = 10.0
+    oidc_max_token_bytes: int = 8192
+    # A deleted or changed identity mapping takes effect in every process within this time.
+    identity_mappings_cache_seconds: float = 30.0
 
     @field_validator("admin_api_key", mode="before")
     @classmethod
@@ -34,7 +47,12 @@ class Settings(BaseSettings):
         """`ADMIN_API_KEY=` (set but empty) means no admin key, not an empty one."""
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("oidc_issuer", "oidc_audience", mode="before")
+    @classmethod
+    def empty_oidc_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", "oidc_algorithms", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):

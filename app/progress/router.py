@@ -265,6 +265,6 @@ def create_milestone_update(
     """Records that a milestone of the current plan reached a status on a date. The latest
     update on or before a date is the milestone's status then; before the first it is
     `niet-gestart`. Coordinators and admins."""
-    update = service.add_milestone_update(session, code, body, caller.client_id)
+    update = service.add_milestone_update(session, code, body, caller.stored_client_id)
     audit(session, caller, "create", resource="milestone-updates", record_id=update.id)
     return update

@@ -159,7 +159,7 @@ def record_router(
         settings = request.state.settings
         stored = run_once(
             session,
-            caller.client_id,
+            caller.stored_client_id,
             idempotency_key,
             "POST",
             request.url.path,
