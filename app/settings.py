@@ -6,6 +6,12 @@ from typing import Annotated
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# What OIDC_ALGORITHMS may name: signatures made with a private key, checked with a public
+# one. `none` and HS* (where a public key would become the HMAC secret) are refused.
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
@@ -57,6 +63,14 @@ class Settings(BaseSettings):
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def only_asymmetric(cls, value: list[str]) -> list[str]:
+        refused = sorted(set(value) - ASYMMETRIC_ALGORITHMS)
+        if refused or not value:
+            raise ValueError(f"only asymmetric algorithms may be accepted, not {refused}")
         return value
 
 

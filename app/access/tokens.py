@@ -19,14 +19,10 @@ import httpx
 import jwt
 from jwt import PyJWK, PyJWKClient
 
-from app.settings import Settings
+from app.settings import ASYMMETRIC_ALGORITHMS, Settings
 
 logger = logging.getLogger("app.access")
 
-# What OIDC_ALGORITHMS may name: signatures with a private key, checked with a public one.
-ASYMMETRIC_ALGORITHMS = frozenset(
-    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
-)
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 HTTP_TIMEOUT_SECONDS = 5.0
 

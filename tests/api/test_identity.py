@@ -472,3 +472,26 @@ def test_the_audit_log_names_the_person_for_writes_reads_and_exports(
     mine = [e for e in entries if e["actorKind"] == "client"]
     assert mine
     assert all(e["subject"] is None and e["clientId"] for e in mine)
+
+
+@pytest.mark.parametrize("algorithms", ["HS256", "RS256,none", "RS256,HS512", ""])
+def test_symmetric_or_no_algorithm_cannot_be_configured(algorithms: str) -> None:
+    with pytest.raises(ValueError, match="asymmetric"):
+        Settings(oidc_algorithms=algorithms)
+
+
+def test_a_remembered_token_still_expires(oidc: OidcProvider, engine: Engine) -> None:
+    """A verified token is remembered, but never past its `exp`."""
+    with TestClient(
+        create_app(people_settings(oidc, oidc_leeway_seconds=0)), raise_server_exceptions=False
+    ) as api:
+        admin = new_key(engine)
+        add_mapping(api, admin, **COORDINATORS)
+        token = bearer(oidc.sign({"exp": int(time.time()) + 2}))
+        assert api.get("/api/v1/me", headers=token).status_code == 200
+        assert api.get("/api/v1/me", headers=token).status_code == 200
+        time.sleep(2.5)
+        assert api.get("/api/v1/me", headers=token).status_code == 401
+        failures = audit_events(api, admin, action="authenticate")
+        assert failures[0]["detail"] == "expired token"
+    clean(engine)

@@ -88,7 +88,11 @@ def _secret(person: str) -> str:
 
 
 def _free_port() -> int:
-    for port in PORTS:
+    # pytest-xdist workers start their own provider: each from its own offset, so that two
+    # of them do not probe the same free port at the same moment.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    offset = (int(worker) * 10 if worker.isdigit() else 0) % len(PORTS)
+    for port in [*PORTS[offset:], *PORTS[:offset]]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
