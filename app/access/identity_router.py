@@ -4,6 +4,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
+from sqlalchemy import event
+from sqlmodel import Session
 
 from app.access import identity
 from app.access.dependencies import AdminClient, AnyClient
@@ -55,7 +57,7 @@ def create_identity_mapping(
     this role, partner and ceiling; where several mappings match, the lowest `priority`."""
     mapping = identity.create_mapping(session, body)
     audit(session, caller, "create", resource="identity-mappings", record_id=mapping.id)
-    _forget_mappings(request)
+    _forget_mappings(request, session)
     response.headers["Location"] = f"/api/v1/identity-mappings/{mapping.id}"
     return IdentityMappingRead.model_validate(mapping)
 
@@ -92,11 +94,13 @@ def delete_identity_mapping(
     """At once in this process; in every other within IDENTITY_MAPPINGS_CACHE_SECONDS."""
     mapping = identity.delete_mapping(session, mapping_id)
     audit(session, caller, "delete", resource="identity-mappings", record_id=mapping.id)
-    _forget_mappings(request)
+    _forget_mappings(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _forget_mappings(request: Request) -> None:
+def _forget_mappings(request: Request, session: Session) -> None:
+    """This process reads the mappings again once the change has committed (before, a
+    concurrent request could read and keep the old ones)."""
     people = getattr(request.state, "people", None)
     if people is not None:
-        people.mappings.clear()
+        event.listen(session, "after_commit", lambda _: people.mappings.clear(), once=True)
