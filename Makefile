@@ -29,7 +29,12 @@ migrate: $(VENV)/.runtime
 run: migrate
 	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev
+# The test session's OpenID Connect provider (tests/oidc/): installed where npm is, else
+# its tests are skipped with the reason.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --prefix tests/oidc; fi
+
+test: $(VENV)/.dev tests/oidc/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

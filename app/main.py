@@ -13,9 +13,12 @@ from sqlmodel import Session
 from app import API_VERSION
 from app.access.cache import CallerCache, ClientChangeListener
 from app.access.dependencies import authenticate
+from app.access.identity_router import me_router
+from app.access.identity_router import router as identity_router
 from app.access.limits import BlockedAddresses
 from app.access.router import router as clients_router
 from app.access.service import ensure_admin_client
+from app.access.token_auth import People
 from app.audit.refusals import audit_refusal
 from app.audit.router import router as audit_router
 from app.conventions import ConventionsMiddleware
@@ -40,7 +43,8 @@ rapportages, maatregelen, campagnes, controles) en de voortgang per pijler van h
 uitvoeringsplan.
 
 Resource names are English with Dutch domain terms (*pas toe of leg uit*, see the README).
-Every request needs `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details;
+Every request needs `Authorization: Bearer <api key>`, or a person's OpenID Connect access
+token (`GET /me` says who the caller is and what it may do). Errors are RFC 9457 problem details;
 invalid input is `400` with every problem in `invalidParams`.
 """
 
@@ -52,7 +56,11 @@ TAGS = [
     ),
     {"name": "Voortgang", "description": "Progress per pillar, statistics and the terugblik."},
     {"name": "Gebeurtenissen", "description": "Partner events (CloudEvents) and their inbox."},
-    {"name": "Clients", "description": "API clients and their keys (admin)."},
+    {
+        "name": "Clients",
+        "description": "API clients and their keys, identity mappings for people (admin); "
+        "who am I (everyone).",
+    },
     {"name": "Audit", "description": "The append-only audit log (admin)."},
 ]
 
@@ -77,6 +85,8 @@ def create_api() -> FastAPI:
     api.include_router(progress_router)
     api.include_router(indicators_router)
     api.include_router(clients_router)
+    api.include_router(identity_router)
+    api.include_router(me_router)
     api.include_router(audit_router)
     install_problem_handlers(api, on_refusal=audit_refusal)
 
@@ -112,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "settings": settings,
             "callers": callers,
             "blocked_addresses": BlockedAddresses(),
+            "people": People.of(settings),
         }
         if listener is not None:
             listener.stop()

@@ -1,6 +1,7 @@
 """Imports every table so that SQLModel.metadata is complete (for Alembic and tests): the
 record types' tables through the registry, and the rest by name."""
 
+from app.access.identity_models import IdentityMapping
 from app.access.models import Client
 from app.audit.models import AuditEvent
 from app.events.models import InboxEvent
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "Client",
     "IdempotencyKey",
+    "IdentityMapping",
     "InboxEvent",
     "Indicator",
     "MilestoneUpdate",

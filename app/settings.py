@@ -9,6 +9,12 @@ from sqlalchemy.engine import make_url
 
 from app.access.keys import MIN_KEY_LENGTH
 
+# What OIDC_ALGORITHMS may name: signatures made with a private key, checked with a public
+# one. `none` and HS* (where a public key would become the HMAC secret) are refused.
+ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
@@ -37,6 +43,19 @@ class Settings(BaseSettings):
     pending_event_days: int = 7
     # Failed authentications allowed per client address and minute before 429 (SPEC §7).
     failed_authentications_per_minute: int = 20
+    # OpenID Connect access tokens beside API keys (SPEC §7); off while OIDC_ISSUER is unset.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    # Asymmetric algorithms only: `none` and HS* are refused whatever is listed here.
+    oidc_algorithms: Annotated[list[str], NoDecode] = ["RS256", "PS256", "ES256", "EdDSA"]
+    oidc_leeway_seconds: int = 30
+    # How long the issuer's keys are trusted before they are fetched again; an unknown `kid`
+    # fetches them at once (at most every OIDC_JWKS_MIN_REFRESH_SECONDS).
+    oidc_jwks_cache_seconds: int = 3600
+    oidc_jwks_min_refresh_seconds: float = 10.0
+    oidc_max_token_bytes: int = 8192
+    # A deleted or changed identity mapping takes effect in every process within this time.
+    identity_mappings_cache_seconds: float = 30.0
 
     @field_validator("admin_api_key", mode="before")
     @classmethod
@@ -74,11 +93,24 @@ class Settings(BaseSettings):
         owner = make_url(self.migration_database_url).username
         return app_user if app_user and app_user != owner else None
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("oidc_issuer", "oidc_audience", mode="before")
+    @classmethod
+    def empty_oidc_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cors_origins", "oidc_algorithms", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def only_asymmetric(cls, value: list[str]) -> list[str]:
+        refused = sorted(set(value) - ASYMMETRIC_ALGORITHMS)
+        if refused or not value:
+            raise ValueError(f"only asymmetric algorithms may be accepted, not {refused}")
         return value
 
 

@@ -17,6 +17,15 @@ class Caller:
     partner: str | None
     max_confidentiality: Confidentiality
     event_sources: tuple[str, ...] = field(default_factory=tuple)
+    # "client" (an API key) or "person" (an OpenID Connect access token, `subject` its `sub`).
+    kind: str = "client"
+    subject: str | None = None
+
+    @property
+    def stored_client_id(self) -> uuid.UUID | None:
+        """The client to store as the author (`createdBy`, idempotency keys); None for a
+        person, who is no row of `clients` and is named by the audit log instead."""
+        return self.client_id if self.kind == "client" else None
 
     @property
     def sees_all_partners(self) -> bool:

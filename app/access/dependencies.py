@@ -13,6 +13,8 @@ from app.access.cache import CallerCache
 from app.access.caller import Caller
 from app.access.keys import hash_key
 from app.access.service import caller_of, find_client
+from app.access.token_auth import People, authenticate_person
+from app.access.tokens import looks_like_jwt
 from app.audit.service import audit_now
 from app.db import request_engine, utcnow
 from app.problems import Forbidden
@@ -21,7 +23,8 @@ from app.schemas import Role
 _bearer = HTTPBearer(
     auto_error=False,
     scheme_name="apiKey",
-    description="An API key made by an admin: `Authorization: Bearer <key>`.",
+    description="An API key made by an admin, or a person's OpenID Connect access token "
+    "(a JWT of OIDC_ISSUER for OIDC_AUDIENCE): `Authorization: Bearer <key or token>`.",
 )
 
 
@@ -38,6 +41,16 @@ async def authenticate(
             limits.refuse_failed_authentication, request, address, "missing key"
         )
     assert credentials is not None
+    people: People | None = getattr(request.state, "people", None)
+    if (
+        people is not None
+        and people.verifier is not None
+        and looks_like_jwt(credentials.credentials)
+    ):
+        limits.refuse_if_blocked(request, address, utcnow())
+        person = await authenticate_person(request, people, credentials.credentials, address)
+        request.state.caller = person
+        return person
     callers: CallerCache | None = getattr(request.state, "callers", None)
     digest = hash_key(credentials.credentials)
     if callers is not None:
@@ -72,15 +85,16 @@ def _look_up(request: Request, digest: str, callers: CallerCache | None, address
     return caller
 
 
-def require(*roles: Role) -> Callable[..., Awaitable[Caller]]:
-    """A dependency that lets through the given roles and admin, and answers 403 to others."""
+def require(*roles: Role, people: bool = True) -> Callable[..., Awaitable[Caller]]:
+    """A dependency that lets through the given roles and admin, and answers 403 to others;
+    with `people=False` only API clients (never a person signed in with a token)."""
     allowed = frozenset(roles) | {Role.ADMIN}
 
     # async: no thread hop for what is a set lookup; only the rare denial does blocking IO.
     async def dependency(
         request: Request, caller: Annotated[Caller, Depends(authenticate)]
     ) -> Caller:
-        if caller.role not in allowed:
+        if caller.role not in allowed or (not people and caller.kind == "person"):
             await run_in_threadpool(
                 audit_now,
                 request_engine(request),
@@ -89,9 +103,14 @@ def require(*roles: Role) -> Callable[..., Awaitable[Caller]]:
                 outcome="denied",
                 detail=request.method,
             )
+            if caller.role in allowed:
+                raise Forbidden("Only API clients may do this, not people.")
             raise Forbidden(f"Role `{caller.role.value}` may not do this.")
         return caller
 
+    # Read by `GET /me` (app/access/me.py) to list the operations a role may call.
+    dependency.allowed_roles = allowed  # type: ignore[attr-defined]
+    dependency.allows_people = people  # type: ignore[attr-defined]
     return dependency
 
 

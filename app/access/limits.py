@@ -152,8 +152,11 @@ def refuse_if_over_limit(
         _block(request, address, now)
 
 
-def refuse_failed_authentication(request: Request, address: str, reason: str) -> NoReturn:
-    """Counts the failure in its own autocommitted statement; 401, or 429 past the limit."""
+def refuse_failed_authentication(
+    request: Request, address: str, reason: str, message: str | None = None
+) -> NoReturn:
+    """Counts the failure (an API key or an access token) in its own autocommitted
+    statement; 401 with `message`, or 429 past the limit."""
     now = utcnow()
     with (
         request_engine(request)
@@ -163,6 +166,8 @@ def refuse_failed_authentication(request: Request, address: str, reason: str) ->
         count = record_failure(connection, address, reason, now)
     if count > _limit(request):
         _block(request, address, now)
+    if message is not None:
+        raise Unauthorized(message)
     if reason == "missing key":
         raise Unauthorized()
     raise Unauthorized("The API key is unknown, revoked or expired.")

@@ -38,6 +38,10 @@ class AuditEvent(SQLModel, table=True):
     client_name: str | None = Field(default=None, max_length=200)
     role: str | None = Field(default=None, max_length=20)
     partner: str | None = Field(default=None, max_length=40)
+    # client (an API key: client_id) | person (an access token: subject is its `sub`,
+    # client_name its `name`); null for a failed authentication.
+    actor_kind: str | None = Field(default=None, max_length=10)
+    subject: str | None = Field(default=None, max_length=255)
     action: str = Field(max_length=40, index=True)
     resource: str | None = Field(default=None, max_length=60)
     record_id: str | None = Field(default=None, max_length=64)

@@ -18,16 +18,33 @@ class Outcome(StrEnum):
     INVALID = "invalid"
 
 
+class ActorKind(StrEnum):
+    CLIENT = "client"
+    PERSON = "person"
+
+
 class AuditEventRead(ApiModel):
     """One entry of the append-only audit log (after the Logboek Dataverwerkingen)."""
 
     id: uuid.UUID = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
     occurred_at: datetime = Field(examples=["2024-03-01T09:30:00Z"])
     client_id: uuid.UUID | None = Field(
-        description="Who: the client; null for a failed authentication.",
+        description="Who: the client; null for a person and for a failed authentication.",
         examples=["0190c8a4-1111-7a4e-9bde-5f4a1c2b3d4e"],
     )
-    client_name: str | None = Field(examples=["Politie Zuid-Holland Zuid"])
+    client_name: str | None = Field(
+        description="The client's name, or the person's `name` (else `sub`) from the token.",
+        examples=["Politie Zuid-Holland Zuid"],
+    )
+    actor_kind: ActorKind | None = Field(
+        description="`client` (an API key) or `person` (an access token); null for a failed "
+        "authentication.",
+        examples=["client"],
+    )
+    subject: str | None = Field(
+        description="The person's `sub` from the access token; null for a client.",
+        examples=[None],
+    )
     role: str | None = Field(examples=["partner"])
     partner: str | None = Field(examples=["politie"])
     action: str = Field(

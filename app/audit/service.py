@@ -20,12 +20,33 @@ AUDIT_TABLE: Any = AuditEvent.__table__  # type: ignore[attr-defined]
 REDACTED = {"redacted": True}
 
 
-def _entry(caller: Caller | None, action: str, **fields: Any) -> AuditEvent:
+def _actor(caller: Caller | None, subject: str | None = None) -> dict[str, Any]:
+    """Who: an API client (by its id) or a person (by the token's `sub` and `name`)."""
+    if caller is None:
+        return {
+            "client_id": None,
+            "client_name": None,
+            "role": None,
+            "partner": None,
+            "actor_kind": "person" if subject else None,
+            "subject": subject,
+        }
+    person = caller.kind == "person"
+    return {
+        "client_id": None if person else caller.client_id,
+        "client_name": caller.name,
+        "role": caller.role.value,
+        "partner": caller.partner,
+        "actor_kind": caller.kind,
+        "subject": caller.subject,
+    }
+
+
+def _entry(
+    caller: Caller | None, action: str, subject: str | None = None, **fields: Any
+) -> AuditEvent:
     return AuditEvent(
-        client_id=caller.client_id if caller else None,
-        client_name=caller.name if caller else None,
-        role=caller.role.value if caller else None,
-        partner=caller.partner if caller else None,
+        **_actor(caller, subject),
         action=action,
         request_id=current_request_id(),
         trace_id=current_trace_id(),
@@ -84,10 +105,7 @@ def audit_many(
         return
     now = utcnow()
     who = {
-        "client_id": caller.client_id if caller else None,
-        "client_name": caller.name if caller else None,
-        "role": caller.role.value if caller else None,
-        "partner": caller.partner if caller else None,
+        **_actor(caller),
         "request_id": current_request_id(),
         "trace_id": current_trace_id(),
         "client_address": current_client_address(),
@@ -121,13 +139,16 @@ def audit_now(
     detail: str | None = None,
     resource: str | None = None,
     record_id: str | None = None,
+    subject: str | None = None,
 ) -> None:
-    """Commits an entry at once, for requests whose own transaction will roll back."""
+    """Commits an entry at once, for requests whose own transaction will roll back.
+    `subject`: the person refused before they became a caller (no identity mapping)."""
     with Session(engine) as session:
         session.add(
             _entry(
                 caller,
                 action,
+                subject,
                 outcome=outcome,
                 detail=detail,
                 resource=resource,

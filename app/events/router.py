@@ -35,7 +35,8 @@ CLOUDEVENT_BATCH = "application/cloudevents-batch+json"
 router = APIRouter(prefix="/events", tags=["Gebeurtenissen"])
 
 # Partner systems post events; an admin may too (with a partner and sources of its own).
-EventClient = Annotated[Caller, Depends(require(Role.PARTNER))]
+# Partner systems with API keys only: an inbox entry names its client (issue 14).
+EventClient = Annotated[Caller, Depends(require(Role.PARTNER, people=False))]
 
 _EVENT_EXAMPLE = {
     "specversion": "1.0",

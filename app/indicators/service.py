@@ -77,7 +77,7 @@ def add_milestone_update(
         date=data.date,
         status=data.status.value,
         note=data.note,
-        created_by=caller.client_id,
+        created_by=caller.stored_client_id,
     )
     session.add(update)
     session.flush()

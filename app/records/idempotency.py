@@ -32,7 +32,7 @@ def request_hash(method: str, path: str, payload: Any) -> str:
 
 def run_once(
     session: Session,
-    client_id: uuid.UUID,
+    client_id: uuid.UUID | None,
     key: str | None,
     method: str,
     path: str,
@@ -45,7 +45,7 @@ def run_once(
     The key row is claimed with INSERT … ON CONFLICT DO NOTHING in the request's own
     transaction: a concurrent repeat waits on the unique key until the first commits (or
     rolls back, when the first failed and nothing is remembered)."""
-    if key is None:
+    if key is None or client_id is None:  # None: a person (no client row to key it by)
         return StoredResponse(*produce(), replayed=False)
     digest = request_hash(method, path, payload)
     now = utcnow()

@@ -155,7 +155,7 @@ def record_router(record_type: RecordType) -> APIRouter:
         settings = request.state.settings
         stored = run_once(
             session,
-            caller.client_id,
+            caller.stored_client_id,
             idempotency_key,
             "POST",
             request.url.path,

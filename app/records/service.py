@@ -455,7 +455,7 @@ def _store_new(
                 "id": new_id(),
                 "created_at": now,
                 "updated_at": now,
-                "created_by": caller.client_id,
+                "created_by": caller.stored_client_id,
                 "version": 1,
                 "closed_at": now if closed else None,
                 "purged_at": None,

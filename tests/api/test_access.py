@@ -45,6 +45,11 @@ POLICY: dict[str, set[str]] = {
     "getClient": ADMIN,
     "revokeClient": ADMIN,
     "listAuditEvents": ADMIN,
+    # People through OpenID Connect (issue 14).
+    "createIdentityMapping": ADMIN,
+    "listIdentityMappings": ADMIN,
+    "deleteIdentityMapping": ADMIN,
+    "getMe": EVERYONE,
     **{
         template.format(name): roles
         for name in ("Signal", "BestuurlijkeRapportage", "Measure", "Campaign", "Inspection")
