@@ -48,6 +48,14 @@ class Caller:
             conditions.append(model.confidentiality.in_(self.readable_levels))
         return and_(true(), *conditions)
 
+    @property
+    def ceiling(self) -> list[str] | None:
+        """The confidentiality levels aggregates may count for this caller (every partner's
+        records, but none above its ceiling); None where it has no ceiling."""
+        if self.max_confidentiality == Confidentiality.ZEER_GEHEIM:
+            return None
+        return self.readable_levels
+
     def may_read(self, partner: str, confidentiality: str) -> bool:
         if not self.sees_all_partners and partner != self.partner:
             return False

@@ -21,6 +21,15 @@ def date_column(record_type: RecordType, date_field: str | None = None) -> Any:
     return column(record_type, counting.date_fields[date_field or counting.default_date_field])
 
 
+def within_ceiling(model: Any, levels: Sequence[str] | None) -> ColumnElement[bool]:
+    """Records an aggregate may count for a reader who sees only these confidentiality
+    levels (None: all): above its ceiling a record does not exist for it, here either."""
+    if levels is None:
+        return true()
+    condition: ColumnElement[bool] = model.confidentiality.in_(list(levels))
+    return condition
+
+
 def json_list_has_any(column: Any, values: Sequence[str], dialect: str) -> ColumnElement[bool]:
     """A JSON list column holding at least one of `values`."""
     if dialect == "postgresql":

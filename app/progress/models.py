@@ -7,7 +7,8 @@ from sqlmodel import Field, SQLModel
 
 
 class ProgressRollup(SQLModel, table=True):
-    """Per indicator and day, the records its counting rule matches and the summed field.
+    """Per indicator, day and confidentiality level, the records its counting rule matches
+    and the summed field: a reader below `zeer-geheim` counts only the levels it may see.
 
     Kept in step by `apply_record_change` in the same transaction as every record write, and
     rebuilt from the records when an indicator's counting rule changes."""
@@ -22,5 +23,6 @@ class ProgressRollup(SQLModel, table=True):
         )
     )
     day: dt.date = Field(primary_key=True)
+    confidentiality: str = Field(primary_key=True, max_length=30)
     records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

@@ -43,7 +43,7 @@ def apply_record_changes(
     counting = record_type.counting
     indicators = _rules(session, record_type.resource)
     date_attribute = counting.date_fields[counting.default_date_field]
-    deltas: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
+    deltas: dict[tuple[int, date, str], list[int]] = defaultdict(lambda: [0, 0])
     for indicator_id, filters, sum_field in indicators:
         sum_attribute = counting.sum_fields.get(sum_field) if sum_field else None
         for before, after in changes:
@@ -54,11 +54,18 @@ def apply_record_changes(
                 if day is None:
                     continue
                 amount = int(values.get(sum_attribute) or 0) if sum_attribute else 0
-                deltas[(indicator_id, day)][0] += sign
-                deltas[(indicator_id, day)][1] += sign * amount
+                key = (indicator_id, day, str(values.get("confidentiality")))
+                deltas[key][0] += sign
+                deltas[key][1] += sign * amount
     rows = [
-        {"indicator_id": indicator_id, "day": day, "records": records, "total": total}
-        for (indicator_id, day), (records, total) in sorted(deltas.items())
+        {
+            "indicator_id": indicator_id,
+            "day": day,
+            "confidentiality": level,
+            "records": records,
+            "total": total,
+        }
+        for (indicator_id, day, level), (records, total) in sorted(deltas.items())
         if records or total
     ]
     if rows:
@@ -110,7 +117,13 @@ def _add(session: Session, rows: list[dict[str, Any]]) -> None:
     """Adds to the days' rollups atomically (one INSERT … ON CONFLICT DO UPDATE, in key
     order), so concurrent writes to the same day each add their own delta."""
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
-    insert_rows(session, table, rows, conflict=("indicator_id", "day"), add=("records", "total"))
+    insert_rows(
+        session,
+        table,
+        rows,
+        conflict=("indicator_id", "day", "confidentiality"),
+        add=("records", "total"),
+    )
 
 
 def rebuild_rollups(session: Session, indicator: Indicator) -> None:
@@ -132,15 +145,17 @@ def rebuild_rollups(session: Session, indicator: Indicator) -> None:
         if sum_attribute
         else literal(0)
     )
+    level = col(record_type.model.confidentiality)
     source = (
-        select(literal(indicator.id), day, func.count(), total)
+        select(literal(indicator.id), day, level, func.count(), total)
         .where(
             rule_condition(record_type, indicator.count_filters or {}, dialect), day.is_not(None)
         )
-        .group_by(day)
+        .group_by(day, level)
     )
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
-    session.execute(insert(table).from_select(["indicator_id", "day", "records", "total"], source))
+    columns = ["indicator_id", "day", "confidentiality", "records", "total"]
+    session.execute(insert(table).from_select(columns, source))
 
 
 def rebuild_all_rollups(session: Session, resource: str | None = None) -> int:

@@ -124,7 +124,8 @@ def get_indicator_series(
     """Per month, quarter or year of the window: what was counted, cumulatively, and the
     cumulative expected value to the interval's end: the data of a burn-up chart. Only for
     `count` indicators; a milestone is `400`."""
-    return service.series(session, code, plan, parse_window(starts_on, ends_on, period), interval)
+    window = parse_window(starts_on, ends_on, period)
+    return service.series(session, code, plan, window, interval, caller=caller)
 
 
 @router.get(

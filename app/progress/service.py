@@ -20,6 +20,7 @@ from app.indicators.schemas import (
 )
 from app.indicators.service import get_indicator_row
 from app.problems import InvalidInput
+from app.progress.counting import within_ceiling
 from app.progress.models import ProgressRollup
 from app.progress.schemas import (
     IndicatorProgress,
@@ -64,9 +65,14 @@ def _expected(indicator: Indicator, window: Window, plan: Plan) -> Fraction | No
 
 
 def actual_by_indicator(
-    session: Session, indicators: list[Indicator], starts_on: date, ends_on: date
+    session: Session,
+    indicators: list[Indicator],
+    starts_on: date,
+    ends_on: date,
+    levels: list[str] | None = None,
 ) -> dict[int, int]:
-    """Per count indicator its actual in the window: one indexed range read of the rollups."""
+    """Per count indicator its actual in the window: one indexed range read of the rollups;
+    with `levels`, of the records at those confidentiality levels only (the reader's)."""
     ids = [i.id for i in indicators if i.kind == IndicatorKind.COUNT and i.id is not None]
     if not ids:
         return {}
@@ -80,6 +86,7 @@ def actual_by_indicator(
             col(ProgressRollup.indicator_id).in_(ids),
             col(ProgressRollup.day) >= starts_on,
             col(ProgressRollup.day) <= ends_on,
+            within_ceiling(ProgressRollup, levels),
         )
         .group_by(col(ProgressRollup.indicator_id))
     ).all()
@@ -137,7 +144,8 @@ def progress(
             .order_by(col(Indicator.position), col(Indicator.id))
         ).all()
     )
-    actuals = actual_by_indicator(session, indicators, window.starts_on, window.ends_on)
+    levels = caller.ceiling if caller is not None else None
+    actuals = actual_by_indicator(session, indicators, window.starts_on, window.ends_on, levels)
     updates = _updates_by_indicator(session, indicators, window.ends_on)
     by_pillar: dict[int, list[IndicatorProgress]] = defaultdict(list)
     for indicator in indicators:
@@ -211,8 +219,16 @@ def intervals(window: Window, interval: Interval) -> list[tuple[str, date, date]
 
 
 def series(
-    session: Session, code: str, plan_code: str | None, window: Window, interval: Interval
+    session: Session,
+    code: str,
+    plan_code: str | None,
+    window: Window,
+    interval: Interval,
+    *,
+    caller: Caller | None = None,
 ) -> SeriesReport:
+    """Actual and cumulative expected per interval; counts only what `caller` may see."""
+    levels = caller.ceiling if caller is not None else None
     plan = plan_for_query(session, plan_code) or current_plan(session)
     indicator = get_indicator_row(session, code, plan.code)
     if indicator.kind != IndicatorKind.COUNT:
@@ -222,7 +238,9 @@ def series(
     points = []
     cumulative = 0
     for label, start, end in intervals(window, interval):
-        actual = actual_by_indicator(session, [indicator], start, end).get(indicator.id or 0, 0)
+        actual = actual_by_indicator(session, [indicator], start, end, levels).get(
+            indicator.id or 0, 0
+        )
         cumulative += actual
         expected = _expected(indicator, Window(window.starts_on, end), plan)
         points.append(

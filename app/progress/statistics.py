@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.access.caller import Caller
 from app.audit.service import audit_export
 from app.problems import InvalidInput, InvalidParam, NotFound
-from app.progress.counting import column, counted, date_column
+from app.progress.counting import column, counted, date_column, within_ceiling
 from app.progress.schemas import StatisticsReport
 from app.progress.windows import Window
 from app.records.kind import RecordType
@@ -123,7 +123,8 @@ def statistics(
     if sums:
         summed = column(record_type, record_type.counting.sum_fields[sums])
         measures.append(func.coalesce(func.sum(summed), 0).label("s"))
-    conditions = [counted(record_type), day.is_not(None)]
+    levels = caller.ceiling if caller is not None else None
+    conditions = [counted(record_type), within_ceiling(record_type.model, levels), day.is_not(None)]
     if window.starts_on is not None:
         conditions.append(day >= window.starts_on)
     if window.ends_on is not None:

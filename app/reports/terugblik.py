@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from num2words import num2words
-from sqlalchemy import func, select, true
+from sqlalchemy import and_, func, select, true
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
@@ -19,13 +19,16 @@ from app.indicators.models import Indicator, MilestoneUpdate
 from app.inspections.models import Inspection
 from app.measures.models import Measure
 from app.measures.record_type import MEASURES
-from app.progress.counting import counted, date_column, rule_condition
+from app.progress.counting import counted, date_column, rule_condition, within_ceiling
 from app.progress.statistics import time_expression
 from app.progress.windows import Window
 from app.rapportages.models import BestuurlijkeRapportage
 from app.records.registry import BY_RESOURCE
 from app.reference.models import Pillar, Plan, Theme
 from app.reports.schemas import Figure, LookBack, PillarLookBack
+
+# The confidentiality levels the reader may see; None: every level.
+Levels = list[str] | None
 
 MONTHS = [
     "januari",
@@ -219,7 +222,14 @@ def _in_window(column: Any, window: Window) -> list[Any]:
     return [column >= window.starts_on, column <= window.ends_on]
 
 
-def _count_figures(session: Session, window: Window, texts: dict[str, PillarText]) -> None:
+def _in_reach(model: Any, column: Any, window: Window, levels: Levels) -> list[Any]:
+    """Records of `model` dated in the window that the reader may see (its ceiling)."""
+    return [*_in_window(column, window), within_ceiling(model, levels)]
+
+
+def _count_figures(
+    session: Session, window: Window, levels: Levels, texts: dict[str, PillarText]
+) -> None:
     dialect = session.get_bind().dialect.name
     for figure in COUNT_FIGURES:
         record_type = BY_RESOURCE[figure.resource]
@@ -227,7 +237,10 @@ def _count_figures(session: Session, window: Window, texts: dict[str, PillarText
         number = session.scalar(
             select(func.count())
             .select_from(record_type.model)
-            .where(rule_condition(record_type, figure.filters, dialect), *_in_window(day, window))
+            .where(
+                rule_condition(record_type, figure.filters, dialect),
+                *_in_reach(record_type.model, day, window, levels),
+            )
         )
         number = int(number or 0)
         text = texts[figure.pillar]
@@ -237,7 +250,7 @@ def _count_figures(session: Session, window: Window, texts: dict[str, PillarText
             text.sentences.append(template.format(n=words(number)))
 
 
-def _inspections(session: Session, window: Window, text: PillarText) -> list[str]:
+def _inspections(session: Session, window: Window, levels: Levels, text: PillarText) -> list[str]:
     """The integrale controles with businesses and sectors; other kinds come after the
     rapportages, as in the letter."""
     rows = session.execute(
@@ -246,7 +259,7 @@ def _inspections(session: Session, window: Window, text: PillarText) -> list[str
             func.count(),
             func.coalesce(func.sum(Inspection.businesses_inspected), 0),
         )
-        .where(*_in_window(col(Inspection.occurred_on), window))
+        .where(*_in_reach(Inspection, col(Inspection.occurred_on), window, levels))
         .group_by(col(Inspection.kind))
         .order_by(col(Inspection.kind))
     ).all()
@@ -269,7 +282,7 @@ def _inspections(session: Session, window: Window, text: PillarText) -> list[str
             .where(
                 col(Inspection.kind) == "integrale-controle",
                 col(Inspection.sector).is_not(None),
-                *_in_window(col(Inspection.occurred_on), window),
+                *_in_reach(Inspection, col(Inspection.occurred_on), window, levels),
             )
             .group_by(col(Inspection.sector))
             .order_by(func.count().desc(), col(Inspection.sector))
@@ -321,14 +334,21 @@ def _measures_sentence(parts: list[tuple[str, str]]) -> str:
     return join_words(phrases)
 
 
-def _rapportages(session: Session, window: Window, text: PillarText) -> None:
+def _rapportages(session: Session, window: Window, levels: Levels, text: PillarText) -> None:
     """Per theme: the rapportages received and the measures that followed them, then the
     theme's measures that did not follow a rapportage."""
     themes = dict(session.execute(select(col(Theme.code), col(Theme.title))).all())
     received = dict(
         session.execute(
             select(col(BestuurlijkeRapportage.theme), func.count())
-            .where(*_in_window(col(BestuurlijkeRapportage.received_on), window))
+            .where(
+                *_in_reach(
+                    BestuurlijkeRapportage,
+                    col(BestuurlijkeRapportage.received_on),
+                    window,
+                    levels,
+                )
+            )
             .group_by(col(BestuurlijkeRapportage.theme))
         ).all()
     )
@@ -339,9 +359,14 @@ def _rapportages(session: Session, window: Window, text: PillarText) -> None:
         select(theme, followed, col(Measure.kind), col(Measure.drug_category), func.count())
         .select_from(Measure)
         .outerjoin(
-            BestuurlijkeRapportage, col(BestuurlijkeRapportage.id) == col(Measure.rapportage_id)
+            BestuurlijkeRapportage,
+            and_(
+                col(BestuurlijkeRapportage.id) == col(Measure.rapportage_id),
+                # A rapportage above the reader's ceiling lends the measure nothing.
+                within_ceiling(BestuurlijkeRapportage, levels),
+            ),
         )
-        .where(counted(MEASURES), *_in_window(col(Measure.decided_on), window))
+        .where(counted(MEASURES), *_in_reach(Measure, col(Measure.decided_on), window, levels))
         .group_by(theme, followed, col(Measure.kind), col(Measure.drug_category))
     ).all()
     measures: dict[tuple[str | None, bool], dict[str, list[tuple[str | None, int]]]] = defaultdict(
@@ -404,11 +429,13 @@ def _category_order(item: tuple[str | None, int]) -> tuple[int, bool, str]:
     return -item[1], item[0] is None, item[0] or ""
 
 
-def _campaigns(session: Session, window: Window, texts: dict[str, PillarText]) -> None:
+def _campaigns(
+    session: Session, window: Window, levels: Levels, texts: dict[str, PillarText]
+) -> None:
     """Per pillar, month and kind: how many campaigns, for whom, with which organisations."""
     dialect = session.get_bind().dialect.name
     month = time_expression("month", col(Campaign.starts_on), dialect)
-    where = _in_window(col(Campaign.starts_on), window)
+    where = _in_reach(Campaign, col(Campaign.starts_on), window, levels)
     counts = session.execute(
         select(col(Campaign.pillar), month, col(Campaign.kind), func.count())
         .where(*where)
@@ -497,12 +524,13 @@ def look_back(
     ).all()
     texts = {pillar.code: PillarText() for pillar in pillars}
     first = texts[pillars[0].code] if pillars else PillarText()
-    _count_figures(session, window, texts | {FIRST_PILLAR: first})
-    later = _inspections(session, window, first)
-    _rapportages(session, window, first)
+    levels = caller.ceiling if caller is not None else None
+    _count_figures(session, window, levels, texts | {FIRST_PILLAR: first})
+    later = _inspections(session, window, levels, first)
+    _rapportages(session, window, levels, first)
     for sentence in later:
         first.sentences.append(sentence)
-    _campaigns(session, window, texts)
+    _campaigns(session, window, levels, texts)
     _milestones(session, plan, window, {p.id or 0: texts[p.code] for p in pillars})
     return LookBack(
         plan=plan.code,

@@ -105,7 +105,15 @@ def test_rebuild_restores_rollups_damaged_by_hand(
     db.execute(update(ProgressRollup).values(records=ProgressRollup.records + 5))
     db.execute(text("DELETE FROM progress_rollups WHERE day = :day"), {"day": date(2023, 2, 17)})
     indicator_id = db.scalar(select(func.min(ProgressRollup.indicator_id)))
-    db.add(ProgressRollup(indicator_id=indicator_id, day=date(2023, 7, 7), records=9, total=9))
+    db.add(
+        ProgressRollup(
+            indicator_id=indicator_id,
+            day=date(2023, 7, 7),
+            confidentiality="vertrouwelijk",
+            records=9,
+            total=9,
+        )
+    )
     db.commit()
     assert actuals(admin) != correct["2023"]
 
