@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     retention_years: int = 5
     idempotency_hours: int = 24
     pending_event_days: int = 7
+    # A connection that has not sent its request headers within this many seconds is closed
+    # by the server (app.serve), so slow or idle sockets cannot be held open forever.
+    header_timeout_seconds: int = 10
 
     @field_validator("admin_api_key", mode="before")
     @classmethod
