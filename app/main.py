@@ -1,5 +1,6 @@
 """The ASGI app: probes and metrics at the root, the versioned API mounted at /api/v1."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -8,6 +9,7 @@ from anyio import to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import API_VERSION
@@ -18,7 +20,7 @@ from app.access.service import ensure_admin_client
 from app.audit.router import router as audit_router
 from app.campaigns.router import router as campaigns_router
 from app.conventions import ConventionsMiddleware
-from app.db import make_engine
+from app.db import DATABASE_UNAVAILABLE_ERRORS, database_error_name, make_engine
 from app.events.router import router as events_router
 from app.events.service import sweep_pending_events_at_start
 from app.health import router as health_router
@@ -33,6 +35,8 @@ from app.rapportages.router import router as rapportages_router
 from app.reference.router import router as reference_router
 from app.settings import Settings, get_settings
 from app.signals.router import router as signals_router
+
+logger = logging.getLogger("app.main")
 
 DESCRIPTION = """\
 Registratie van de aanpak van ondermijning door gemeente en partners (signalen, bestuurlijke
@@ -90,6 +94,16 @@ def create_api() -> FastAPI:
     return api
 
 
+def _ensure_admin_client(engine: Engine, key: str) -> None:
+    """A database that is down must not stop a worker's start (nor its replacement's): it
+    then answers 503 until the database is back, and the next start ensures the client."""
+    try:
+        with Session(engine) as session:
+            ensure_admin_client(session, key)
+    except DATABASE_UNAVAILABLE_ERRORS as error:
+        logger.warning("admin client not ensured at start-up: %s", database_error_name(error))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -100,8 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.database_url, settings.database_pool_size, settings.database_max_overflow
         )
         if settings.admin_api_key is not None:
-            with Session(engine) as session:
-                ensure_admin_client(session, settings.admin_api_key.get_secret_value())
+            _ensure_admin_client(engine, settings.admin_api_key.get_secret_value())
         sweep_pending_events_at_start(engine, settings.pending_event_days)
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         callers = CallerCache()

@@ -124,3 +124,13 @@ def test_progress_answers_503(as_partner: TestClient) -> None:
 def test_readiness_answers_503_with_retry_after(unreachable: TestClient) -> None:
     _assert_unavailable(unreachable.get("/readyz"))
     assert unreachable.get("/healthz").status_code == 200
+
+
+def test_a_worker_starts_while_the_database_is_down() -> None:
+    """A worker started (or replaced) during an outage serves 503s instead of failing its
+    start, even when it has an admin client to ensure: the next start ensures it."""
+    url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/nowhere"
+    app = create_app(Settings(database_url=url, log_level="CRITICAL", admin_api_key="a" * 40))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        _assert_unavailable(client.get("/readyz"))
+        _assert_unavailable(client.get("/api/v1/signals", headers={"Authorization": "Bearer x"}))
