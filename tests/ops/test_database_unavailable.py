@@ -134,3 +134,15 @@ def test_a_worker_starts_while_the_database_is_down() -> None:
     with TestClient(app, raise_server_exceptions=False) as client:
         _assert_unavailable(client.get("/readyz"))
         _assert_unavailable(client.get("/api/v1/signals", headers={"Authorization": "Bearer x"}))
+
+
+def test_a_browser_may_read_retry_after(tmp_path: Any) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/cors.db",
+        cors_origins=["https://app.example.nl"],
+        log_level="CRITICAL",
+    )
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/healthz", headers={"Origin": "https://app.example.nl"})
+    exposed = response.headers["access-control-expose-headers"].lower().split(", ")
+    assert "retry-after" in exposed
