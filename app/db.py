@@ -71,10 +71,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(database_url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+# Without a connect timeout a database host that takes the connection but never answers
+# holds every request (and the thread it runs in) for minutes of TCP retries.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def make_engine(
+    database_url: str,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    connect_timeout: int = CONNECT_TIMEOUT_SECONDS,
+) -> Engine:
     url = make_url(database_url)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        # In the URL, so that the key cache's listener connection (app.access.cache) has it too.
+        url = url.update_query_dict({"connect_timeout": str(connect_timeout)})
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)

@@ -111,7 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         engine = make_engine(
-            settings.database_url, settings.database_pool_size, settings.database_max_overflow
+            settings.database_url,
+            settings.database_pool_size,
+            settings.database_max_overflow,
+            settings.database_connect_timeout_seconds,
         )
         if settings.admin_api_key is not None:
             _ensure_admin_client(engine, settings.admin_api_key.get_secret_value())

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     # connections are reused instead of opened and closed under load (4 workers: 96).
     database_pool_size: int = 16
     database_max_overflow: int = 8
+    # Seconds to wait for a new database connection before the request answers 503.
+    database_connect_timeout_seconds: int = 5
     # Threads per process for blocking work (sync endpoints, database calls). A process runs
     # Python in one thread at a time; more threads than needed to overlap database waits
     # only contend for the GIL (bench/ingest.py: 4-8 threads gave 15 % more single events

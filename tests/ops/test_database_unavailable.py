@@ -2,6 +2,8 @@
 500 (SPEC §9): in process, an app pointed at a port where nothing listens."""
 
 import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -146,3 +148,29 @@ def test_a_browser_may_read_retry_after(tmp_path: Any) -> None:
         response = client.get("/healthz", headers={"Origin": "https://app.example.nl"})
     exposed = response.headers["access-control-expose-headers"].lower().split(", ")
     assert "retry-after" in exposed
+
+
+def test_a_database_that_does_not_answer_is_503_within_the_connect_timeout() -> None:
+    """A host that takes the connection but never answers (a hung server, a dropped route)
+    must not hold requests for minutes: the connect timeout turns it into a 503."""
+    outcome: dict[str, Any] = {}
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(100)  # the kernel completes the handshakes; nobody ever answers
+        url = f"postgresql://postgres@127.0.0.1:{silent.getsockname()[1]}/silent"
+        settings = Settings(
+            database_url=url, database_connect_timeout_seconds=2, log_level="CRITICAL"
+        )
+
+        def run() -> None:
+            with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+                started = time.monotonic()
+                outcome["response"] = client.get("/readyz")
+                outcome["seconds"] = time.monotonic() - started
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        thread.join(40)
+    assert "response" in outcome, "the request hung"
+    _assert_unavailable(outcome["response"])
+    assert outcome["seconds"] < 6
