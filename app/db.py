@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from sqlalchemy import JSON, DateTime, Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -70,10 +71,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(database_url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+# Without a connect timeout a database host that takes the connection but never answers
+# holds every request (and the thread it runs in) for minutes of TCP retries.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def make_engine(
+    database_url: str,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    connect_timeout: int = CONNECT_TIMEOUT_SECONDS,
+) -> Engine:
     url = make_url(database_url)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        # In the URL, so that the key cache's listener connection (app.access.cache) has it too.
+        url = url.update_query_dict({"connect_timeout": str(connect_timeout)})
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +131,27 @@ def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any) -> None:
         dialect.do_ping(dbapi_connection)  # as pool_pre_ping does (outside a transaction)
     except dialect.loaded_dbapi.Error as error:  # the pool retries with a new connection
         raise DisconnectionError() from error
+
+
+# Errors that mean the database cannot serve the request now: it is down or restarting, a
+# connection was cut, no pooled connection came free in time, or a transient failure such as
+# a lock or statement timeout. They are answered 503 with `Retry-After` (app.problems), never
+# 500; the pool replaces the broken connections, so the service recovers by itself once the
+# database is back.
+DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeoutError,
+)
+# What a 503 for an unreachable database tells the client to wait before retrying.
+RETRY_AFTER_SECONDS = 2
+
+
+def database_error_name(error: BaseException) -> str:
+    """The driver's error class and SQLSTATE, for a log line without SQL or parameters."""
+    original = getattr(error, "orig", None) or error
+    sqlstate = getattr(original, "sqlstate", None)
+    return type(original).__name__ + (f" ({sqlstate})" if sqlstate else "")
 
 
 def configure_engine(database_url: str) -> Engine:

@@ -1,5 +1,6 @@
 """The ASGI app: probes and metrics at the root, the versioned API mounted at /api/v1."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -8,6 +9,7 @@ from anyio import to_thread
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app import API_VERSION
@@ -22,7 +24,7 @@ from app.access.token_auth import People
 from app.audit.refusals import audit_refusal
 from app.audit.router import router as audit_router
 from app.conventions import ConventionsMiddleware
-from app.db import make_engine
+from app.db import DATABASE_UNAVAILABLE_ERRORS, database_error_name, make_engine
 from app.events.queries import sweep_pending_events_at_start
 from app.events.router import router as events_router
 from app.health import router as health_router
@@ -36,6 +38,8 @@ from app.records.registry import RECORD_TYPES
 from app.records.router import record_router
 from app.reference.router import router as reference_router
 from app.settings import Settings, get_settings
+
+logger = logging.getLogger("app.main")
 
 DESCRIPTION = """\
 Registratie van de aanpak van ondermijning door gemeente en partners (signalen, bestuurlijke
@@ -97,6 +101,16 @@ def create_api() -> FastAPI:
     return api
 
 
+def _ensure_admin_client(engine: Engine, key: str) -> None:
+    """A database that is down must not stop a worker's start (nor its replacement's): it
+    then answers 503 until the database is back, and the next start ensures the client."""
+    try:
+        with Session(engine) as session:
+            ensure_admin_client(session, key)
+    except DATABASE_UNAVAILABLE_ERRORS as error:
+        logger.warning("admin client not ensured at start-up: %s", database_error_name(error))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -104,11 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         engine = make_engine(
-            settings.database_url, settings.database_pool_size, settings.database_max_overflow
+            settings.database_url,
+            settings.database_pool_size,
+            settings.database_max_overflow,
+            settings.database_connect_timeout_seconds,
         )
         if settings.admin_api_key is not None:
-            with Session(engine) as session:
-                ensure_admin_client(session, settings.admin_api_key.get_secret_value())
+            _ensure_admin_client(engine, settings.admin_api_key.get_secret_value())
         sweep_pending_events_at_start(engine, settings.pending_event_days)
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         callers = CallerCache()
@@ -147,7 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
-        expose_headers=["API-Version", "ETag", "Location", "Link", "X-Request-ID"],
+        expose_headers=["API-Version", "ETag", "Location", "Link", "Retry-After", "X-Request-ID"],
     )
     app.add_middleware(ConventionsMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(CorrelationIdMiddleware, header_name="X-Request-ID")

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import DATABASE_UNAVAILABLE_ERRORS, RETRY_AFTER_SECONDS, database_error_name
+
 logger = logging.getLogger("app.problems")
 
 PROBLEM_JSON = "application/problem+json"
@@ -118,6 +120,10 @@ class PreconditionRequired(DomainError):
 class ServiceUnavailable(DomainError):
     status = 503
     slug = "service-unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int | None = None) -> None:
+        seconds = RETRY_AFTER_SECONDS if retry_after is None else retry_after
+        super().__init__(detail, headers={"Retry-After": str(seconds)})
 
 
 def problem_body(
@@ -285,10 +291,20 @@ async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResp
     )
 
 
+async def _database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The database is down, restarting or out of connections: 503 with `Retry-After`."""
+    logger.warning("database unavailable: %s", database_error_name(exc))
+    return await _domain_error_handler(
+        request, ServiceUnavailable("The database is not reachable now; try again later.")
+    )
+
+
 def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None) -> None:
     """Every error of `app` as problem+json; `on_refusal` audits the refused requests."""
     app.state.on_refusal = on_refusal
     app.add_exception_handler(Exception, _unhandled_error_handler)
+    for error_class in DATABASE_UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error_class, _database_unavailable_handler)
     app.add_exception_handler(DomainError, _domain_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # connections are reused instead of opened and closed under load (4 workers: 96).
     database_pool_size: int = 16
     database_max_overflow: int = 8
+    # Seconds to wait for a new database connection before the request answers 503.
+    database_connect_timeout_seconds: int = 5
     # Threads per process for blocking work (sync endpoints, database calls). A process runs
     # Python in one thread at a time; more threads than needed to overlap database waits
     # only contend for the GIL (bench/ingest.py: 4-8 threads gave 15 % more single events
@@ -56,6 +58,9 @@ class Settings(BaseSettings):
     oidc_max_token_bytes: int = 8192
     # A deleted or changed identity mapping takes effect in every process within this time.
     identity_mappings_cache_seconds: float = 30.0
+    # A connection that has not sent its request headers within this many seconds is closed
+    # by the server (app.serve), so slow or idle sockets cannot be held open forever.
+    header_timeout_seconds: int = 10
 
     @field_validator("admin_api_key", mode="before")
     @classmethod

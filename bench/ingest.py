@@ -3,7 +3,7 @@
     python -m bench.ingest [--duration 20] [--rounds 3] [--connections 32]
 
 Makes the databases `bench_events` and `bench_reference` afresh, migrates the first, makes a
-partner client with an event source, starts each app with two uvicorn workers (app.serve), and
+partner client with an event source, starts each app with two Granian workers (app.serve), and
 drives them with `wrk` (C, two threads, Lua scripts that give every event a new id and
 subject), the same load generator for both:
 
@@ -123,7 +123,7 @@ def prepare_events_db(url: str) -> str:
 
 
 def serve(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    # Both apps under the same server: app.serve, two uvicorn workers that each listen with
+    # Both apps under the same server: app.serve, two Granian workers that each listen with
     # SO_REUSEPORT. (`uvicorn --workers 2` shares one socket, and the first worker to wake
     # often takes all of wrk's keep-alive connections: one busy worker, one idle.)
     process = subprocess.Popen(
@@ -212,6 +212,9 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--batch-connections", type=int, default=8)
     parser.add_argument("--log-level", default="WARNING", help="the app's LOG_LEVEL")
+    parser.add_argument(
+        "--port", type=int, default=8701, help="the reference's port; the app's is the next"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is needed (apt-get install wrk)", file=sys.stderr)
@@ -236,15 +239,15 @@ def main() -> int:
     # Both apps run side by side (an idle app costs nothing) and are measured in turns,
     # reference then events, `--rounds` times: this machine's speed drifts from minute to
     # minute, and alternating spreads the drift over both.
-    reference = serve("bench.reference_app:app", 8701, reference_env)
+    reference = serve("bench.reference_app:app", args.port, reference_env)
     app = serve(
         "app.main:app",
-        8702,
+        args.port + 1,
         {"DATABASE_URL": events_url, "LOG_LEVEL": args.log_level, "ADMIN_API_KEY": ""},
     )
     try:
-        reference_url = "http://127.0.0.1:8701/signals"
-        url = "http://127.0.0.1:8702/api/v1/events"
+        reference_url = f"http://127.0.0.1:{args.port}/signals"
+        url = f"http://127.0.0.1:{args.port + 1}/api/v1/events"
         run = uuid.uuid4().hex[:8]
         wrk(reference_url, REFERENCE_LUA, args.warmup, args.connections)
         wrk(url, SINGLE_LUA, args.warmup, args.connections, key, SOURCE, f"w{run}")
@@ -283,7 +286,7 @@ def main() -> int:
     batch_events = results["batch"]["rate"] * args.batch_size
     print()
     print(
-        f"PostgreSQL, 2 uvicorn workers per app, wrk -t2; {os.cpu_count()} CPUs; "
+        f"PostgreSQL, 2 Granian workers per app (app.serve), wrk -t2; {os.cpu_count()} CPUs; "
         f"{args.duration}s per run; app LOG_LEVEL={args.log_level}"
     )
     print()

@@ -6,5 +6,6 @@ set -eu
 # "Two database roles"). The service itself never sees the owner's credentials.
 alembic upgrade head
 unset MIGRATION_DATABASE_URL
-# app.serve: uvicorn workers that each listen with SO_REUSEPORT, so connections spread evenly.
+# app.serve: Granian workers that each listen with SO_REUSEPORT (connections spread evenly),
+# replaced when one dies.
 exec python -m app.serve --host 0.0.0.0 --port "${PORT:-8000}" --workers "${WEB_CONCURRENCY:-4}"

@@ -1,4 +1,4 @@
-"""`python -m app.serve`: several uvicorn workers on one port (SO_REUSEPORT)."""
+"""`python -m app.serve`: several Granian workers on one port (SO_REUSEPORT)."""
 
 import os
 import signal
