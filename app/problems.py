@@ -244,6 +244,11 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc.__cause__, DomainError):
         # FastAPI wraps errors raised while reading the body (such as the size limit).
         return await _domain_error_handler(request, exc.__cause__)
+    if isinstance(exc.__cause__, RecursionError):
+        # A body nested too deeply for FastAPI's JSON parser: named by app.safety.
+        from app.safety import body_problem
+
+        return await _domain_error_handler(request, body_problem(await request.body()))
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
     if status == 404 and detail == "Not Found":
