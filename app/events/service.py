@@ -51,6 +51,7 @@ from app.progress.rollups import lock_and_read_rules
 from app.records import service as records
 from app.records.registry import BY_SINGULAR
 from app.records.service import RecordType
+from app.safety import checked_event, without_echo
 
 logger = logging.getLogger("app.events")
 
@@ -121,6 +122,9 @@ class Outcome:
 
 def parse_envelope(raw: Any, caller: Caller) -> Envelope:
     """Checks one event against CloudEvents 1.0, the NL GOV profile and SPEC §5."""
+    # Bad bytes and shapes (NUL, lone surrogates, depth, numbers out of range) reject the
+    # event; it is kept escaped, so that storing it cannot fail the batch.
+    raw, unsafe = checked_event(raw)
     envelope = Envelope(raw=raw)
     if not isinstance(raw, dict):
         envelope.problem = InvalidInput.one("event", "object", "An event must be a JSON object.")
@@ -143,7 +147,7 @@ def parse_envelope(raw: Any, caller: Caller) -> Envelope:
         return envelope
     envelope.claims = envelope.event_id is not None and envelope.source is not None
 
-    errors = _envelope_errors(raw, envelope)
+    errors = [*unsafe, *_envelope_errors(raw, envelope)]
     if errors:
         envelope.problem = InvalidInput(errors, "The event has invalid input; see invalidParams.")
     return envelope
@@ -309,6 +313,7 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
     for index in to_apply:
         outcome = outcomes[index]
         assert outcome is not None
+        outcome.error = without_echo(outcome.error, envelopes[index].raw)
         rows[index].update(
             status=outcome.status,
             error=outcome.error,
@@ -433,7 +438,8 @@ def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
         "time": envelope.time,
         "received_at": now,
         "status": StoredStatus.REJECTED.value if problem is not None else _RECEIVED,
-        "error": error_body(problem) if problem is not None else None,
+        # The stored reason repeats none of the event's values (SPEC §7).
+        "error": without_echo(error_body(problem), envelope.raw) if problem is not None else None,
         "record_id": None,
         "decided_at": now if problem is not None else None,
         "event": envelope.raw,
@@ -679,6 +685,7 @@ def _apply_pending(
         )
         data = row.event.get("data") if isinstance(row.event, dict) else None
         status, record_id, error = _apply_late(session, sender, record_type, row.subject, data)
+        error = without_echo(error, row.event)
         row.status, row.record_id, row.error, row.decided_at = status, record_id, error, now
         session.add(row)
     for index in [i for i in batch_pending if envelopes[i].subject == created.subject]:
