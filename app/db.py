@@ -71,6 +71,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(database_url: str, pool_size: int = 10, max_overflow: int = 20) -> Engine:
+    """Never with SQL parameters in its errors or logs (`hide_parameters`): they hold the
+    request's values, personal data included."""
     url = make_url(database_url)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
@@ -82,10 +84,13 @@ def make_engine(database_url: str, pool_size: int = 10, max_overflow: int = 20) 
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=pool_size,
             max_overflow=max_overflow,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    engine = create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
+    )
     event.listen(engine, "checkin", _note_checkin)
     event.listen(
         engine,
