@@ -442,7 +442,9 @@ def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
         "error": without_echo(error_body(problem), envelope.raw) if problem is not None else None,
         "record_id": None,
         "decided_at": now if problem is not None else None,
-        "event": envelope.raw,
+        # A `null` in a batch is kept as the text it was: PostgreSQL's jsonb_to_recordset
+        # would make JSON null an SQL NULL, which the column refuses.
+        "event": envelope.raw if envelope.raw is not None else "null",
     }
 
 

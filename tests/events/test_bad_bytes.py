@@ -232,3 +232,9 @@ def test_a_stored_conflict_reason_does_not_echo_the_subject(
     assert response.status_code == 409, response.text
     row = stored(engine, response.json()["inboxId"])
     assert ECHOED not in json.dumps(row.error)
+
+
+def test_a_null_in_a_batch_is_rejected_and_kept(politie: ApiClient, engine: Engine) -> None:
+    response = post(politie, [None, event("BVH-1")], BATCH)
+    assert statuses(response) == ["rejected", "accepted"]
+    assert stored(engine, response.json()["results"][0]["inboxId"]).event == "null"
