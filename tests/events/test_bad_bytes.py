@@ -157,16 +157,18 @@ def test_in_a_batch_only_the_bad_event_is_rejected_and_kept(
     code: str,
     kept: Any,
 ) -> None:
-    events = [event(f"BVH-{n}") for n in range(999)]
-    events.insert(500, bad_event(where, value))
+    # A full batch for the bytes and depth of the issue; the other kinds in a smaller one.
+    size = 1000 if code in ("nul", "surrogate", "depth") and where[0] == "data" else 100
+    events = [event(f"BVH-{n}") for n in range(size - 1)]
+    events.insert(size // 2, bad_event(where, value))
     response = post(politie, events, BATCH)
     results = statuses(response)
-    assert results.count("accepted") == 999
-    assert results[500] == "rejected"
-    rejected = response.json()["results"][500]
+    assert results.count("accepted") == size - 1
+    assert results[size // 2] == "rejected"
+    rejected = response.json()["results"][size // 2]
     assert named(rejected["error"], name, code), rejected
-    assert count(engine, Signal) == 999
-    assert count(engine, InboxEvent) == 1000
+    assert count(engine, Signal) == size - 1
+    assert count(engine, InboxEvent) == size
     row = stored(engine, rejected["inboxId"])
     assert row.status == "rejected"
     if kept is not None:
