@@ -14,7 +14,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import API_VERSION
-from app.problems import PROBLEM_JSON, PayloadTooLarge, UnsupportedMediaType, problem_body
+from app.problems import (
+    PROBLEM_JSON,
+    InvalidInput,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    problem_body,
+)
+from app.safety import check_document, parse_json, query_problems
 
 logger = logging.getLogger("app.access")
 error_logger = logging.getLogger("app.errors")
@@ -88,6 +95,11 @@ class ConventionsMiddleware:
         try:
             if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
                 raise PayloadTooLarge(too_large)
+            # NUL or bytes that are not UTF-8 in the path or a query parameter: refused
+            # before any of it reaches a query (or a log).
+            bad_query = query_problems(scope.get("query_string", b""), path)
+            if bad_query:
+                raise InvalidInput(bad_query)
 
             async def limited_receive() -> Message:
                 nonlocal received
@@ -105,6 +117,15 @@ class ConventionsMiddleware:
                 await self._problem(
                     send_with_headers, 413, too_large, path, slug=PayloadTooLarge.slug
                 )
+        except InvalidInput as error:
+            await self._problem(
+                send_with_headers,
+                400,
+                error.detail,
+                path,
+                slug=InvalidInput.slug,
+                invalidParams=[param.model_dump() for param in error.invalid_params],
+            )
         except Exception:
             if not response_started:
                 error_logger.exception("unhandled error")
@@ -155,7 +176,9 @@ def _generic_path(path: str) -> str:
 
 
 def accepts(*media_types: str) -> Callable[[Request], Awaitable[None]]:
-    """A route dependency: a body in another media type is 415, before it is parsed."""
+    """A route dependency: a body in another media type is 415, before it is parsed. A JSON
+    body that the framework parsed for the route (a pydantic body parameter) is checked for
+    bad bytes and shapes here, so every such route refuses them the same way."""
     allowed = frozenset(media_types)
 
     async def dependency(request: Request) -> None:  # async: no thread hop for a check
@@ -167,14 +190,14 @@ def accepts(*media_types: str) -> Callable[[Request], Awaitable[None]]:
                 f"Content type `{shown}` is not accepted here; use {', '.join(sorted(allowed))}.",
                 accepted=sorted(allowed),
             )
+        route = request.scope.get("route")
+        if getattr(route, "body_field", None) is not None and await request.body():
+            check_document(await request.json())  # the framework's parse, cached
 
     return dependency
 
 
-async def json_body(request: Request) -> Any:
-    """The request body as parsed JSON, for bodies the service validates as a whole."""
-    from app.problems import InvalidInput
-
+async def _read_body(request: Request) -> bytes:
     try:
         raw = await request.body()
     except ClientDisconnect as error:  # the client went away: nothing to answer, no crash
@@ -183,7 +206,22 @@ async def json_body(request: Request) -> Any:
         ) from error
     if not raw.strip():
         raise InvalidInput.one("body", "required", "A JSON body is required.")
+    return raw
+
+
+async def json_document(request: Request) -> Any:
+    """The request body as parsed JSON, bad values left in place for the caller to find
+    (`app.safety.find_unsafe`): the partner events, where a bad event rejects only itself."""
+    raw = await _read_body(request)
     try:
-        return json.loads(raw)
+        return parse_json(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise InvalidInput.one("body", "json", f"Not valid JSON: {error}.") from error
+
+
+async def json_body(request: Request) -> Any:
+    """The request body as parsed JSON, for bodies the service validates as a whole; a NUL,
+    a lone surrogate, too deep nesting or a number out of range is a 400 naming the field."""
+    document = await json_document(request)
+    check_document(document)
+    return document

@@ -82,6 +82,8 @@ def make_engine(
     max_overflow: int = 20,
     connect_timeout: int = CONNECT_TIMEOUT_SECONDS,
 ) -> Engine:
+    """Never with SQL parameters in its errors or logs (`hide_parameters`): they hold the
+    request's values, personal data included."""
     url = make_url(database_url)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
@@ -96,10 +98,13 @@ def make_engine(
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=pool_size,
             max_overflow=max_overflow,
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+    engine = create_engine(
+        url, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
+    )
     event.listen(engine, "checkin", _note_checkin)
     event.listen(
         engine,
@@ -145,6 +150,28 @@ DATABASE_UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
 )
 # What a 503 for an unreachable database tells the client to wait before retrying.
 RETRY_AFTER_SECONDS = 2
+
+
+# PostgreSQL SQLSTATEs of a database that is not there for now: connection exceptions (08…),
+# shutting down or starting up (57P01 to 57P03), too many connections (53300).
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether a database error means "not reachable now, try again" (503) rather than a
+    fault of the statement (500): a lost or refused connection, a full pool, a database
+    restarting, SQLite's lock. A missing table, say, is a fault and stays a 500."""
+    if isinstance(error, PoolTimeoutError | InterfaceError):
+        return True
+    original = getattr(error, "orig", None)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is not None:
+        return str(sqlstate).startswith(_UNAVAILABLE_STATES)
+    if type(original).__module__.startswith("sqlite3"):
+        message = str(original).lower()
+        return "locked" in message or "busy" in message or "unable to open" in message
+    # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all.
+    return isinstance(error, OperationalError)
 
 
 def database_error_name(error: BaseException) -> str:

@@ -37,6 +37,7 @@ from app.progress.router import router as progress_router
 from app.records.registry import RECORD_TYPES
 from app.records.router import record_router
 from app.reference.router import router as reference_router
+from app.safety import body_problem
 from app.settings import Settings, get_settings
 
 logger = logging.getLogger("app.main")
@@ -92,7 +93,7 @@ def create_api() -> FastAPI:
     api.include_router(identity_router)
     api.include_router(me_router)
     api.include_router(audit_router)
-    install_problem_handlers(api, on_refusal=audit_refusal)
+    install_problem_handlers(api, on_refusal=audit_refusal, body_problem=body_problem)
 
     def openapi() -> dict[str, Any]:
         return build_openapi(api, description=DESCRIPTION, tags=TAGS)

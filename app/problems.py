@@ -11,7 +11,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.db import DATABASE_UNAVAILABLE_ERRORS, RETRY_AFTER_SECONDS, database_error_name
+from app.db import (
+    DATABASE_UNAVAILABLE_ERRORS,
+    RETRY_AFTER_SECONDS,
+    database_error_name,
+    database_unavailable,
+)
 
 logger = logging.getLogger("app.problems")
 
@@ -230,6 +235,7 @@ def invalid_params_from_errors(errors: Any) -> list[InvalidParam]:
     return params
 
 
+BodyProblem = Callable[[bytes], "DomainError"]
 RefusalHook = Callable[[Request, int, Exception, list[InvalidParam] | None], Awaitable[None]]
 
 
@@ -272,6 +278,10 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc.__cause__, DomainError):
         # FastAPI wraps errors raised while reading the body (such as the size limit).
         return await _domain_error_handler(request, exc.__cause__)
+    body_problem: BodyProblem | None = getattr(request.app.state, "body_problem", None)
+    if isinstance(exc.__cause__, RecursionError) and body_problem is not None:
+        # A body nested too deeply for FastAPI's JSON parser: named by app.safety.
+        return await _domain_error_handler(request, body_problem(await request.body()))
     status = exc.status_code
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
     if status == 404 and detail == "Not Found":
@@ -292,16 +302,26 @@ async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResp
 
 
 async def _database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
-    """The database is down, restarting or out of connections: 503 with `Retry-After`."""
+    """The database is down, restarting or out of connections: 503 with `Retry-After`.
+    Any other database error is a fault of the service (500)."""
+    if not database_unavailable(exc):
+        return await _unhandled_error_handler(request, exc)
     logger.warning("database unavailable: %s", database_error_name(exc))
     return await _domain_error_handler(
         request, ServiceUnavailable("The database is not reachable now; try again later.")
     )
 
 
-def install_problem_handlers(app: FastAPI, on_refusal: RefusalHook | None = None) -> None:
-    """Every error of `app` as problem+json; `on_refusal` audits the refused requests."""
+def install_problem_handlers(
+    app: FastAPI,
+    on_refusal: RefusalHook | None = None,
+    body_problem: BodyProblem | None = None,
+) -> None:
+    """Every error of `app` as problem+json; `on_refusal` audits the refused requests and
+    `body_problem` names what is wrong with a body too deep for the JSON parser. (Both are
+    handed in: the modules behind them build on this one.)"""
     app.state.on_refusal = on_refusal
+    app.state.body_problem = body_problem
     app.add_exception_handler(Exception, _unhandled_error_handler)
     for error_class in DATABASE_UNAVAILABLE_ERRORS:
         app.add_exception_handler(error_class, _database_unavailable_handler)

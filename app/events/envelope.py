@@ -19,6 +19,7 @@ from app.access.caller import Caller
 from app.problems import DomainError, Forbidden, InvalidInput, InvalidParam
 from app.records.kind import RecordType
 from app.records.registry import BY_SINGULAR, EVENT_ACTIONS
+from app.safety import checked_event
 
 _TYPE = re.compile(r"^nl\.ondermijning\.([a-z-]+)\.([a-z]+)$")
 # An absolute URI or URN (RFC 3986 scheme, then something); the NL GOV profile asks for one.
@@ -53,6 +54,9 @@ class Envelope:
 
 def parse_envelope(raw: Any, caller: Caller) -> Envelope:
     """Checks one event against CloudEvents 1.0, the NL GOV profile and SPEC §5."""
+    # Bad bytes and shapes (NUL, lone surrogates, depth, numbers out of range) reject the
+    # event; it is kept escaped, so that storing it cannot fail the batch.
+    raw, unsafe = checked_event(raw)
     envelope = Envelope(raw=raw)
     if not isinstance(raw, dict):
         envelope.problem = InvalidInput.one("event", "object", "An event must be a JSON object.")
@@ -75,7 +79,7 @@ def parse_envelope(raw: Any, caller: Caller) -> Envelope:
         return envelope
     envelope.claims = envelope.event_id is not None and envelope.source is not None
 
-    errors = _envelope_errors(raw, envelope)
+    errors = [*unsafe, *_envelope_errors(raw, envelope)]
     if errors:
         envelope.problem = InvalidInput(errors, "The event has invalid input; see invalidParams.")
     return envelope

@@ -32,6 +32,7 @@ from app.problems import DomainError, InvalidInput, problem_of
 from app.progress.rollups import lock_and_read_rules
 from app.records import service as records
 from app.records.kind import RecordType
+from app.safety import without_echo
 
 # An event of a batch while it is applied (in memory only: it is stored once decided).
 _RECEIVED = "received"
@@ -133,6 +134,7 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
     for index in to_apply:
         outcome = outcomes[index]
         assert outcome is not None
+        outcome.error = without_echo(outcome.error, envelopes[index].raw)
         rows[index].update(
             status=outcome.status,
             error=outcome.error,
@@ -256,10 +258,13 @@ def _row(envelope: Envelope, caller: Caller, now: datetime) -> dict[str, Any]:
         "time": envelope.time,
         "received_at": now,
         "status": StoredStatus.REJECTED.value if problem is not None else _RECEIVED,
-        "error": problem_of(problem) if problem is not None else None,
+        # The stored reason repeats none of the event's values (SPEC §7).
+        "error": without_echo(problem_of(problem), envelope.raw) if problem is not None else None,
         "record_id": None,
         "decided_at": now if problem is not None else None,
-        "event": envelope.raw,
+        # A `null` in a batch is kept as the text it was: PostgreSQL's jsonb_to_recordset
+        # would make JSON null an SQL NULL, which the column refuses.
+        "event": envelope.raw if envelope.raw is not None else "null",
     }
 
 
@@ -400,6 +405,7 @@ class Batch:
             )
             data = row.event.get("data") if isinstance(row.event, dict) else None
             status, record_id, error = _apply_late(session, sender, record_type, row.subject, data)
+            error = without_echo(error, row.event)
             row.status, row.record_id, row.error, row.decided_at = (
                 status,
                 record_id,

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.access.caller import Caller
 from app.access.dependencies import require
-from app.conventions import accepts, json_body
+from app.conventions import accepts, json_document
 from app.db import SessionDep, request_engine
 from app.events import queries
 from app.events.intake import receive_events
@@ -178,7 +178,9 @@ async def post_events(
     request: Request,
     # After the role check, so that a caller who may not post learns 403 whatever it sent.
     _media: Annotated[None, Depends(accepts(CLOUDEVENT, CLOUDEVENT_BATCH))],
-    payload: Annotated[Any, Depends(json_body)],
+    # Parsed but not refused for bad bytes: each event is checked on its own (a bad one is
+    # rejected and kept in the inbox, escaped), in app.events.envelope.parse_envelope.
+    payload: Annotated[Any, Depends(json_document)],
 ) -> Response:
     """Registers what happened at a partner as CloudEvents 1.0 (NL GOV profile): one event as
     `application/cloudevents+json`, or up to 1000 as `application/cloudevents-batch+json`.
