@@ -111,14 +111,22 @@ def purge_expired(args: argparse.Namespace) -> int:
     from app.records.retention import purge_expired as purge
     from app.settings import get_settings
 
-    years = args.years if args.years is not None else get_settings().retention_years
+    settings = get_settings()
+    years = args.years if args.years is not None else settings.retention_years
     with Session(get_engine()) as session:
-        counts = purge(session, years, dry_run=args.dry_run)
+        counts = purge(
+            session, years, dry_run=args.dry_run, idempotency_hours=settings.idempotency_hours
+        )
         if not args.dry_run:
             session.commit()
     verb = "would blank" if args.dry_run else "blanked"
+    responses = counts.pop("idempotent-responses", 0)
     for resource, count in counts.items():
         print(f"{verb} personal data of {count} {resource} (closed over {years} years ago)")
+    print(
+        f"{'would delete' if args.dry_run else 'deleted'} {responses} stored idempotent "
+        f"responses (older than {settings.idempotency_hours} hours)"
+    )
     return 0
 
 

@@ -108,3 +108,24 @@ def test_everything_per_type_derives_from_the_registry() -> None:
         columns = record_type.model.__table__.columns  # type: ignore[attr-defined]
         for attribute in (*counting.attributes, *record_type.personal_columns):
             assert attribute in columns, (record_type.resource, attribute)
+
+
+WRITERS = {"audit", "audit_many", "audit_now", "audit_export", "audit_read_of_log"}
+
+
+def test_audit_entries_are_written_by_services_never_by_routers() -> None:
+    routers = [
+        path
+        for name, path in _modules().items()
+        if name.rsplit(".", 1)[-1] == "router" or name.endswith("_router")
+    ]
+    assert routers
+    writing = {
+        path.name
+        for path in routers
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("app.audit")
+        and WRITERS & {alias.name for alias in node.names}
+    }
+    assert writing == set()

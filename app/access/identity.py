@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from app.access.caller import Caller
 from app.access.identity_models import IdentityMapping
 from app.access.identity_schemas import IdentityMappingCreate
+from app.audit.service import audit
 from app.pagination import paginate
 from app.problems import Conflict, InvalidInput, NotFound
 from app.reference.models import Partner
@@ -113,7 +114,10 @@ def person_caller(
     )
 
 
-def create_mapping(session: Session, data: IdentityMappingCreate) -> IdentityMapping:
+def create_mapping(
+    session: Session, caller: Caller, data: IdentityMappingCreate
+) -> IdentityMapping:
+    """A new mapping, audited as the admin's."""
     if data.partner is not None and session.get(Partner, data.partner) is None:
         raise InvalidInput.one("partner", "unknown-partner", f"No partner `{data.partner}`.")
     duplicate = session.scalar(
@@ -133,6 +137,7 @@ def create_mapping(session: Session, data: IdentityMappingCreate) -> IdentityMap
     )
     session.add(mapping)
     session.flush()
+    audit(session, caller, "create", resource="identity-mappings", record_id=mapping.id)
     return mapping
 
 
@@ -141,10 +146,12 @@ def list_mappings(session: Session, cursor: str | None, limit: int) -> list[Iden
     return list(session.scalars(statement).all())
 
 
-def delete_mapping(session: Session, mapping_id: uuid.UUID) -> IdentityMapping:
+def delete_mapping(session: Session, caller: Caller, mapping_id: uuid.UUID) -> IdentityMapping:
+    """Deletes a mapping, audited as the admin's."""
     mapping = session.get(IdentityMapping, mapping_id)
     if mapping is None:
         raise NotFound("No identity mapping with this id.")
     session.delete(mapping)
     session.flush()
+    audit(session, caller, "delete", resource="identity-mappings", record_id=mapping.id)
     return mapping

@@ -11,7 +11,6 @@ from app.access import identity
 from app.access.dependencies import AdminClient, AnyClient
 from app.access.identity_schemas import IdentityMappingCreate, IdentityMappingRead, MeRead
 from app.access.me import me
-from app.audit.service import audit
 from app.conventions import accepts
 from app.db import SessionDep
 from app.openapi import problems
@@ -55,8 +54,7 @@ def create_identity_mapping(
 ) -> IdentityMappingRead:
     """People whose access token has `claim` equal to (or, for a list, holding) `value` get
     this role, partner and ceiling; where several mappings match, the lowest `priority`."""
-    mapping = identity.create_mapping(session, body)
-    audit(session, caller, "create", resource="identity-mappings", record_id=mapping.id)
+    mapping = identity.create_mapping(session, caller, body)
     _forget_mappings(request, session)
     response.headers["Location"] = f"/api/v1/identity-mappings/{mapping.id}"
     return IdentityMappingRead.model_validate(mapping)
@@ -92,8 +90,7 @@ def delete_identity_mapping(
     mapping_id: MappingId, caller: AdminClient, session: SessionDep, request: Request
 ) -> Response:
     """At once in this process; in every other within IDENTITY_MAPPINGS_CACHE_SECONDS."""
-    mapping = identity.delete_mapping(session, mapping_id)
-    audit(session, caller, "delete", resource="identity-mappings", record_id=mapping.id)
+    identity.delete_mapping(session, caller, mapping_id)
     _forget_mappings(request, session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from app.access import service
 from app.access.dependencies import AdminClient
 from app.access.schemas import ClientCreate, ClientCreated, ClientRead
-from app.audit.service import audit
 from app.conventions import accepts
 from app.db import SessionDep
 from app.openapi import problems
@@ -39,8 +38,7 @@ def create_client(
     body: ClientCreate, caller: AdminClient, session: SessionDep, response: Response
 ) -> ClientCreated:
     """Makes a client. The response holds its `apiKey`: shown this once, stored as a hash."""
-    client, key = service.create_client(session, body)
-    audit(session, caller, "create", resource="clients", record_id=client.id)
+    client, key = service.create_client(session, body, by=caller)
     response.headers["Location"] = f"/api/v1/clients/{client.id}"
     return ClientCreated(**ClientRead.model_validate(client).model_dump(), api_key=key)
 
@@ -56,10 +54,9 @@ def list_clients(
 ) -> Page[ClientRead]:
     """Every client, newest first. Keys are never shown again, only their prefix."""
     rows, next_cursor = split_page(
-        service.list_clients(session, cursor, limit), limit, lambda c: c.id
+        service.list_clients(session, cursor, limit, by=caller), limit, lambda c: c.id
     )
     set_next_link(request, response, next_cursor)
-    audit(session, caller, "list", resource="clients", detail=f"{len(rows)} clients")
     return Page(items=[ClientRead.model_validate(c) for c in rows], next_cursor=next_cursor)
 
 
@@ -68,8 +65,7 @@ def list_clients(
 )
 def get_client(client_id: ClientId, caller: AdminClient, session: SessionDep) -> ClientRead:
     """One client, without its key."""
-    client = service.get_client(session, client_id)
-    audit(session, caller, "read", resource="clients", record_id=client.id)
+    client = service.get_client(session, client_id, by=caller)
     return ClientRead.model_validate(client)
 
 
@@ -83,9 +79,8 @@ def revoke_client(
     client_id: ClientId, caller: AdminClient, session: SessionDep, request: Request
 ) -> ClientRead:
     """Revokes the client's key at once; the client stays listed, with `revokedAt`."""
-    client = service.revoke_client(session, client_id)
+    client = service.revoke_client(session, client_id, by=caller)
     # Every process forgets its cached callers when the revocation commits (a database
     # notice); this one also at once, so that its next request cannot beat the notice.
     request.state.callers.clear()
-    audit(session, caller, "revoke", resource="clients", record_id=client.id)
     return ClientRead.model_validate(client)

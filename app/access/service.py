@@ -12,6 +12,7 @@ from app.access.caller import Caller
 from app.access.keys import MIN_KEY_LENGTH, generate_key, hash_key, key_prefix
 from app.access.models import Client
 from app.access.schemas import ClientCreate
+from app.audit.service import audit
 from app.db import utcnow
 from app.pagination import paginate
 from app.problems import Conflict, InvalidInput, NotFound
@@ -22,9 +23,14 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def create_client(
-    session: Session, data: ClientCreate, *, key: str | None = None
+    session: Session,
+    data: ClientCreate,
+    *,
+    key: str | None = None,
+    by: Caller | None = None,
 ) -> tuple[Client, str]:
-    """Returns the client and its key; the key is not stored, only its hash."""
+    """Returns the client and its key; the key is not stored, only its hash. Made through
+    the API (`by` the admin), it is audited here; the CLI audits its own."""
     if data.partner is not None and session.get(Partner, data.partner) is None:
         raise InvalidInput.one("partner", "unknown-partner", f"No partner `{data.partner}`.")
     _refuse_sources_of_other_partners(session, data)
@@ -45,6 +51,8 @@ def create_client(
     )
     session.add(client)
     session.flush()
+    if by is not None:
+        audit(session, by, "create", resource="clients", record_id=client.id)
     return client, key
 
 
@@ -102,23 +110,35 @@ def caller_of(client: Client) -> Caller:
     )
 
 
-def list_clients(session: Session, cursor: str | None, limit: int) -> list[Client]:
+def list_clients(
+    session: Session, cursor: str | None, limit: int, *, by: Caller | None = None
+) -> list[Client]:
+    """A page of clients (one more than `limit`, for the next cursor); an admin's read
+    (`by`) is audited."""
     statement: Any = paginate(select(Client), col(Client.id), cursor, limit)
-    return list(session.scalars(statement).all())
+    clients = list(session.scalars(statement).all())
+    if by is not None:
+        count = min(len(clients), limit)
+        audit(session, by, "list", resource="clients", detail=f"{count} clients")
+    return clients
 
 
-def get_client(session: Session, client_id: uuid.UUID) -> Client:
+def get_client(session: Session, client_id: uuid.UUID, *, by: Caller | None = None) -> Client:
     client = session.get(Client, client_id)
     if client is None:
         raise NotFound("No client with this id.")
+    if by is not None:
+        audit(session, by, "read", resource="clients", record_id=client.id)
     return client
 
 
-def revoke_client(session: Session, client_id: uuid.UUID) -> Client:
+def revoke_client(session: Session, client_id: uuid.UUID, *, by: Caller | None = None) -> Client:
     client = get_client(session, client_id)
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         session.add(client)
+    if by is not None:
+        audit(session, by, "revoke", resource="clients", record_id=client.id)
     return client
 
 

@@ -192,8 +192,15 @@ def redacted(changes: dict[str, Any] | None, resource: str | None) -> dict[str, 
 
 
 def list_audit_events(
-    session: Session, filters: dict[str, Any], cursor: str | None, limit: int
+    session: Session,
+    filters: dict[str, Any],
+    cursor: str | None,
+    limit: int,
+    *,
+    by: Caller | None = None,
 ) -> list[AuditEvent]:
+    """A page of the log (one more than `limit`, for the next cursor), redacted; the admin's
+    read (`by`) is itself logged, after the query, so not in its own answer (SPEC §7)."""
     statement: Select[Any] = select(AuditEvent)
     for name, value in filters.items():
         if value is None:
@@ -209,6 +216,8 @@ def list_audit_events(
     for entry in entries:
         session.expunge(entry)  # shown redacted, never written back
         entry.changes = redacted(entry.changes, entry.resource)
+    if by is not None:
+        audit_read_of_log(session, by, filters, min(len(entries), limit))
     return entries
 
 

@@ -4,16 +4,17 @@ Each record type declares its personal-data fields (`RecordType.personal_data`);
 blanked. Counts, progress and statistics are unchanged by it: a personal-data field that
 aggregates count or group on (`neighbourhood`, `sector`) is kept."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import JSON, and_, func, insert, select, update
+from sqlalchemy import JSON, and_, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from app.audit.models import AuditEvent
 from app.db import new_id, utcnow
 from app.records.kind import RecordType
+from app.records.models import IdempotencyKey
 from app.records.registry import RECORD_TYPES
 
 
@@ -47,7 +48,12 @@ def _expired(record_type: RecordType, cutoff: datetime) -> Any:
 
 
 def purge_expired(
-    session: Session, retention_years: int, *, now: datetime | None = None, dry_run: bool = False
+    session: Session,
+    retention_years: int,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    idempotency_hours: int = 24,
 ) -> dict[str, int]:
     """Blanks personal data of expired records; returns how many per resource."""
     now = now or utcnow()
@@ -80,7 +86,18 @@ def purge_expired(
             ],
         )
     purged["inbox-events"] = _purge_inbox(session, cutoff, now, retention_years, dry_run)
+    purged["idempotent-responses"] = _purge_idempotency(session, now, idempotency_hours, dry_run)
     return purged
+
+
+def _purge_idempotency(session: Session, now: datetime, hours: int, dry_run: bool) -> int:
+    """A stored first response holds the record's personal data: it goes once its key can
+    no longer be replayed (IDEMPOTENCY_HOURS), so no copy outlives its use."""
+    expired = col(IdempotencyKey.created_at) < now - timedelta(hours=hours)
+    count = session.scalar(select(func.count()).select_from(IdempotencyKey).where(expired)) or 0
+    if count and not dry_run:
+        session.execute(delete(IdempotencyKey).where(expired))
+    return int(count)
 
 
 def _purge_inbox(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from app.cli import main as cli
-from tests.builders import create
+from tests.builders import body, create
 from tests.conftest import ApiClient, MakeClient
 
 PERSONAL = {"kvkNumber": "12345678", "description": "Jan Jansen", "address": {"city": "Dordrecht"}}
@@ -139,3 +139,34 @@ def test_purge_blanks_stored_event_bodies_of_old_decided_events(
     # The outcome stays readable; the record it made is there.
     assert partner.get(f"/api/v1/events/{old['inboxId']}").json()["status"] == "accepted"
     assert partner.get(f"/api/v1/events/{recent['inboxId']}").status_code == 200
+
+
+def test_stored_idempotent_responses_go_after_idempotency_hours(
+    coordinator: ApiClient, engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """SPEC §7: a stored first response holds personal data; it is deleted once its key can
+    no longer be replayed."""
+    import app.db
+
+    monkeypatch.setattr(app.db, "_engine", engine)
+    for key in ("old-key", "new-key"):
+        response = coordinator.post(
+            "/api/v1/signals",
+            json=body("signals", description="Jan Jansen"),
+            headers={"Idempotency-Key": key},
+        )
+        assert response.status_code == 201, response.text
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE idempotency_keys SET created_at = :t WHERE key = 'old-key'"),
+            {"t": datetime.now(UTC) - timedelta(hours=25)},
+        )
+    assert cli(["purge-expired", "--dry-run"]) == 0
+    assert "would delete 1 stored idempotent responses" in capsys.readouterr().out
+    assert cli(["purge-expired"]) == 0
+    assert "deleted 1 stored idempotent responses" in capsys.readouterr().out
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT key FROM idempotency_keys")).scalars().all()
+        stored = connection.execute(text("SELECT response_body FROM idempotency_keys")).all()
+    assert list(keys) == ["new-key"]
+    assert "Jansen" in str(stored)  # the live one is kept until it expires
