@@ -191,6 +191,15 @@ def redacted(changes: dict[str, Any] | None, resource: str | None) -> dict[str, 
     return {name: REDACTED if name in personal else change for name, change in changes.items()}
 
 
+def _shown(session: Session, statement: Select[Any]) -> list[AuditEvent]:
+    """The entries as they may be shown: detached (never written back), then redacted."""
+    entries = list(session.scalars(statement).all())
+    for entry in entries:
+        session.expunge(entry)
+        entry.changes = redacted(entry.changes, entry.resource)
+    return entries
+
+
 def list_audit_events(
     session: Session,
     filters: dict[str, Any],
@@ -212,10 +221,7 @@ def list_audit_events(
         else:
             statement = statement.where(getattr(AuditEvent, name) == value)
     statement = paginate(statement, col(AuditEvent.id), cursor, limit)
-    entries = list(session.scalars(statement).all())
-    for entry in entries:
-        session.expunge(entry)  # shown redacted, never written back
-        entry.changes = redacted(entry.changes, entry.resource)
+    entries = _shown(session, statement)
     if by is not None:
         audit_read_of_log(session, by, filters, min(len(entries), limit))
     return entries
@@ -233,8 +239,4 @@ def history(session: Session, resource: str, record_id: uuid.UUID) -> list[Audit
         )
         .order_by(col(AuditEvent.id))
     )
-    entries = list(session.scalars(statement).all())
-    for entry in entries:
-        session.expunge(entry)  # shown redacted, never written back
-        entry.changes = redacted(entry.changes, resource)
-    return entries
+    return _shown(session, statement)

@@ -339,6 +339,13 @@ def visible_links(
         if isinstance(document, dict):
             for _, target, _, target_id in _named_links(record_type, document):
                 wanted.setdefault(target, set()).add(target_id)
+    return _readable_ids(session, caller, wanted)
+
+
+def _readable_ids(
+    session: Session, caller: Caller, wanted: dict[type[RecordColumns], set[uuid.UUID]]
+) -> dict[type[RecordColumns], set[uuid.UUID]]:
+    """Of these ids per record table, those the caller may read: one query per table."""
     return {
         target: set(
             session.scalars(
@@ -736,13 +743,7 @@ def _visible_in_changes(
                     target_id = _uuid(value)
                     if target_id is not None:
                         named.setdefault(link.target, set()).add(target_id)
-    return {
-        str(found)
-        for target, ids in named.items()
-        for found in session.scalars(
-            select(col(target.id)).where(col(target.id).in_(ids), caller.readable(target))
-        )
-    }
+    return {str(found) for ids in _readable_ids(session, caller, named).values() for found in ids}
 
 
 def _readable_changes(
