@@ -24,5 +24,6 @@ class Measure(RecordColumns, table=True):
     )
     duration_months: int | None = None
     address: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    kvk_number: str | None = Field(default=None, max_length=8)
     description: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default="voornemen", max_length=20, index=True)

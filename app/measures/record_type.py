@@ -48,7 +48,7 @@ MEASURES = RecordType(
         sum_fields={"durationMonths": "duration_months"},
         never_counts={"status": frozenset({"ingetrokken"})},
     ),
-    personal_data=("address", "description"),
+    personal_data=("address", "kvkNumber", "description"),
     api=RecordApi(
         tag="Maatregelen",
         tag_description="The mayor's measures: closures, warnings, orders.",

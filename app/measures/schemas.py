@@ -10,6 +10,7 @@ from app.records.fields import (
     Address,
     DrugCategory,
     FreeText,
+    KvkNumber,
     RecordInput,
     RecordOutput,
     RecordQuery,
@@ -54,6 +55,11 @@ class MeasureInput(RecordInput):
         default=None, ge=1, le=120, description="For closures.", examples=[3]
     )
     address: Address | None = None
+    kvk_number: KvkNumber | None = Field(
+        default=None,
+        description="The KvK number of the business the measure concerns (a Bibob refusal, a closure).",
+        examples=["12345678"],
+    )
     description: FreeText | None = None
     status: MeasureStatus = MeasureStatus.VOORNEMEN
 
@@ -66,6 +72,7 @@ class MeasureRead(RecordOutput):
     rapportage_id: uuid.UUID | None
     duration_months: int | None
     address: Address | None
+    kvk_number: str | None
     description: str | None
     status: MeasureStatus
 

@@ -17,7 +17,7 @@ from tests.conftest import ApiClient, MakeClient
 SPEC_PERSONAL_DATA = {
     "signals": {"externalId", "kvkNumber", "address", "neighbourhood", "description"},
     "bestuurlijke-rapportages": {"externalId", "kvkNumber", "address", "summary"},
-    "measures": {"externalId", "address", "description"},
+    "measures": {"externalId", "kvkNumber", "address", "description"},
     "campaigns": {"externalId", "title", "organisations", "description"},
     "inspections": {"externalId", "sector", "neighbourhood", "findings"},
 }

@@ -317,3 +317,14 @@ def test_links_to_records_above_the_callers_ceiling_are_left_out_and_kept(
     assert coordinator.get(url).json()["signalIds"] == [secret["id"]]
     history = capped.get(f"{url}/history").text
     assert secret["id"] not in history
+
+
+def test_a_measure_names_the_business_it_concerns(make_client: MakeClient) -> None:
+    politie = make_client("partner", "politie")
+    body = {"kind": "bibob-weigering", "decidedOn": "2023-05-02", "kvkNumber": "12345678"}
+    created = politie.post("/api/v1/measures", json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["kvkNumber"] == "12345678"
+    bad = politie.post("/api/v1/measures", json={**body, "kvkNumber": "1234"})
+    assert bad.status_code == 400
+    assert [p["name"] for p in bad.json()["invalidParams"]] == ["kvkNumber"]
