@@ -57,7 +57,7 @@ class MeasureInput(RecordInput):
     address: Address | None = None
     kvk_number: KvkNumber | None = Field(
         default=None,
-        description="The KvK number of the business the measure concerns (a Bibob refusal, a closure).",
+        description="KvK number of the business concerned (a Bibob refusal, a closure).",
         examples=["12345678"],
     )
     description: FreeText | None = None
