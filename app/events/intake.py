@@ -105,6 +105,12 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
             status=row["status"], inbox_id=row["id"], error=row["error"], inbox_status=None
         )
 
+    # The subject locks first, then the lookup of earlier deliveries: a batch overlapping
+    # one that is being applied waits for it and then finds its events stored (answering
+    # them `duplicate`), instead of applying them again and losing the claims at the end.
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        lock_subjects(session, caller, [envelopes[index] for index in rows])
     # Redeliveries of events stored earlier.
     if first_index:
         firsts = first_deliveries(session, list(first_index))
@@ -118,8 +124,6 @@ def _receive(session: Session, caller: Caller, raw_events: Sequence[Any]) -> lis
         for index, outcome in enumerate(outcomes)
         if outcome is not None and outcome.status == _RECEIVED
     ]
-    if to_apply and session.get_bind().dialect.name == "postgresql":
-        lock_subjects(session, caller, [envelopes[index] for index in to_apply])
     batch = Batch(
         session,
         caller,
