@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session, SQLModel
 
 import app.models
@@ -27,8 +27,33 @@ SEEDED_TABLES = {"plans", "pillars", "themes", "partners", "indicators"}
 _TMP = tempfile.mkdtemp(prefix="om-tests-")
 
 
+# Under pytest-xdist each worker process has a database of its own: on PostgreSQL
+# `<TEST_DATABASE_URL's database>_<worker>` on the same server, made when missing.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
 def database_url() -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{_TMP}/test.db"
+    if _WORKER:
+        base = make_url(url)
+        url = base.set(database=f"{base.database}_{_WORKER}").render_as_string(hide_password=False)
+    return url
+
+
+def _ensure_database(url: str) -> None:
+    """Creates a worker's PostgreSQL database beside the one TEST_DATABASE_URL names."""
+    base = os.environ["TEST_DATABASE_URL"]
+    name = make_url(url).database
+    server = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
 
 
 def is_postgres(url: str | None = None) -> bool:
@@ -46,6 +71,8 @@ def alembic_config(url: str) -> Config:
 def reset_database(url: str) -> None:
     """Empties the database completely, so the migrations start from nothing."""
     if is_postgres(url):
+        if _WORKER:
+            _ensure_database(url)
         engine = make_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -148,3 +175,13 @@ def make_client(http: TestClient, engine: Engine) -> MakeClient:
 @pytest.fixture
 def admin(make_client: MakeClient) -> ApiClient:
     return make_client("admin")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that start servers and PostgreSQL instances of their own are marked
+    `servers`: `make test` runs them on their own after the rest (which runs on every core),
+    since they pick free ports from fixed ranges and bound their timings (a worker replaced
+    within 10 s, batches answered within 10 s) that a busy neighbour would disturb."""
+    for item in items:
+        if item.nodeid.startswith(("tests/ops/", "tests/test_serve.py")):
+            item.add_marker(pytest.mark.servers)
