@@ -117,7 +117,9 @@ def list_records(session: Session, caller: Caller, record_type: RecordType, quer
     statement = readable(caller, record_type).where(*conditions)
     total = None
     if query.total:
-        total = session.scalar(statement.with_only_columns(func.count()).order_by(None))
+        # Keeping the record table as the FROM: the filters may name none of its columns.
+        counting = statement.with_only_columns(func.count(), maintain_column_froms=True)
+        total = session.scalar(counting.order_by(None))
     sort: str = query.sort
     descending = sort.startswith("-")
     key_column = getattr(model, record_type.sorts[sort.removeprefix("-")])
