@@ -62,7 +62,8 @@ def test_a_business_by_its_kvk_number(politie: ApiClient) -> None:
     assert first["date"] == "2023-06-01"
     assert first["status"] == "voornemen"
     assert first["kind"] == "sluiting"
-    assert "description" not in first and "address" not in first
+    assert "description" not in first
+    assert "address" not in first
     assert story["items"][3]["channel"] == "casusoverleg"
     # The Damocles ladder: the measures before the latest one.
     assert _refs(story["earlierMeasures"]) == [through["reference"]]
