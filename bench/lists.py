@@ -99,13 +99,13 @@ def keys(url: str) -> dict[str, str]:
     return {"partner": partner, "coordinator": coordinator}
 
 
-def measure(url: str, requests: int) -> dict[str, tuple[float, float]]:
+def measure(url: str, requests: int, only: str = "") -> dict[str, tuple[float, float]]:
     rng = random.Random(7)
     app = create_app(Settings(database_url=url, log_level="WARNING"))
     results: dict[str, list[float]] = {}
     cases: list[tuple[str, str, str]] = []  # (name, role, url)
     for role, partner in (("partner", "politie"), ("coordinator", None)):
-        for name in SORTS:
+        for name in SORTS if "sort" in only or not only else ():
             for order in (name, f"-{name}"):
                 cases.append((f"page 1 sort={order}", role, f"/api/v1/signals?sort={order}"))
                 cursor = page_500_cursor(url, partner, order)
@@ -128,7 +128,7 @@ def measure(url: str, requests: int) -> dict[str, tuple[float, float]]:
         for role, key in keys(url).items():
             headers = {"Authorization": f"Bearer {key}"}
             for name, case_role, path in cases:
-                if case_role != role:
+                if case_role != role or only not in name:
                     continue
                 for index in range(requests + 5):
                     started = time.perf_counter()
@@ -144,6 +144,8 @@ def measure(url: str, requests: int) -> dict[str, tuple[float, float]]:
                     "subjects address": f"postcode={3000 + number}AB&houseNumber=12",
                 }
                 for name, query in lookups.items():
+                    if only not in name:
+                        continue
                     started = time.perf_counter()
                     response = http.get(f"/api/v1/subjects?{query}", headers=headers)
                     elapsed = time.perf_counter() - started
@@ -158,12 +160,15 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--skip-load", action="store_true", help="time the loaded database")
+    parser.add_argument("--only", default="", help="only the requests whose name has this")
     args = parser.parse_args()
-    timings: dict[str, Any] = load(args.database_url, args.records)
-    print(f"loaded {args.records} records: COPY {timings['copy']:.1f} s", flush=True)
-    add_subjects(args.database_url)
+    if not args.skip_load:
+        timings: dict[str, Any] = load(args.database_url, args.records)
+        print(f"loaded {args.records} records: COPY {timings['copy']:.1f} s", flush=True)
+        add_subjects(args.database_url)
     print("| as / request | p50 ms | p95 ms |\n|---|---|---|")
-    for name, (p50, p95) in measure(args.database_url, args.requests).items():
+    for name, (p50, p95) in measure(args.database_url, args.requests, args.only).items():
         print(f"| {name} | {p50 * 1000:.1f} | {p95 * 1000:.1f} |", flush=True)
 
 
