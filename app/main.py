@@ -39,6 +39,8 @@ from app.records.router import record_router
 from app.reference.router import router as reference_router
 from app.safety import body_problem
 from app.settings import Settings, get_settings
+from app.strict_query import strict_query_parameters
+from app.subjects.router import router as subjects_router
 
 logger = logging.getLogger("app.main")
 
@@ -59,6 +61,10 @@ TAGS = [
         {"name": record_type.api.tag, "description": record_type.api.tag_description}
         for record_type in RECORD_TYPES
     ),
+    {
+        "name": "Subjecten",
+        "description": "Everything about one business or premises, across the record types.",
+    },
     {"name": "Voortgang", "description": "Progress per pillar, statistics and the terugblik."},
     {"name": "Gebeurtenissen", "description": "Partner events (CloudEvents) and their inbox."},
     {
@@ -71,7 +77,8 @@ TAGS = [
 
 
 def create_api() -> FastAPI:
-    """The versioned API; everything in it needs an authenticated client (deny by default)."""
+    """The versioned API; everything in it needs an authenticated client (deny by default),
+    and every operation refuses query parameters it does not declare."""
     api = FastAPI(
         title="Ondermijningsmonitor API",
         version=API_VERSION,
@@ -79,7 +86,8 @@ def create_api() -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         redirect_slashes=False,
-        dependencies=[Depends(authenticate)],
+        # After authentication: a stranger learns nothing, not even which parameters exist.
+        dependencies=[Depends(authenticate), Depends(strict_query_parameters)],
     )
     # Partner events first: the busiest route, and requests are matched against the routes
     # in this order. (The contract lists the paths in the order of TAGS.)
@@ -87,6 +95,7 @@ def create_api() -> FastAPI:
     api.include_router(reference_router)
     for record_type in RECORD_TYPES:
         api.include_router(record_router(record_type))
+    api.include_router(subjects_router)
     api.include_router(progress_router)
     api.include_router(indicators_router)
     api.include_router(clients_router)

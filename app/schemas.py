@@ -38,6 +38,16 @@ class Page(ApiModel, Generic[T]):
     )
 
 
+class RecordPage(Page[T], Generic[T]):
+    """A page of a record list; `total` only when asked for (`total=true`)."""
+
+    total: int | None = Field(
+        default=None,
+        description="The number of records matching the filters; only with `total=true`.",
+        examples=[31],
+    )
+
+
 class Confidentiality(StrEnum):
     """The ZGW confidentiality scale, from least to most confidential."""
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import INTERNAL_AUDIENCES, CampaignInput, CampaignQuery, CampaignRead
 from app.problems import InvalidParam
-from app.records.kind import Counting, RecordApi, RecordType, on_or_after
+from app.records.kind import Counting, Filters, RecordApi, RecordType, on_or_after
 
 
 def default_pillar(document: dict[str, Any]) -> None:
@@ -39,7 +39,9 @@ CAMPAIGNS = RecordType(
     date_field="starts_on",
     derive=default_pillar,
     check=check_campaign,
-    list_filters={"audience": "audiences"},
+    filters=Filters(
+        any_of={"kind": "kind", "pillar": "pillar"}, any_in_list={"audience": "audiences"}
+    ),
     counting=Counting(
         date_fields={"startsOn": "starts_on"},
         group_fields={"kind": "kind", "pillar": "pillar"},

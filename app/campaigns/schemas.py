@@ -2,10 +2,19 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
-from app.records.fields import FreeText, RecordInput, RecordOutput, RecordQuery, Title
+from app.records.fields import (
+    FreeText,
+    OneOf,
+    RecordInput,
+    RecordOutput,
+    RecordQuery,
+    Title,
+    sort_values,
+)
 
 
 class CampaignKind(StrEnum):
@@ -64,6 +73,9 @@ class CampaignRead(RecordOutput):
 
 
 class CampaignQuery(RecordQuery):
-    kind: CampaignKind | None = None
-    audience: Audience | None = Field(default=None, description="Has this audience.")
-    pillar: CampaignPillar | None = None
+    sort: Annotated[str, sort_values("startsOn")] = "-createdAt"
+    kind: Annotated[str | None, OneOf.of(CampaignKind)] = None
+    audience: Annotated[str | None, OneOf.of(Audience)] = Field(
+        default=None, description="Has one of these audiences, comma-separated."
+    )
+    pillar: Annotated[str | None, OneOf.of(CampaignPillar)] = None

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.inspections.models import Inspection, InspectionSignal
 from app.inspections.schemas import InspectionInput, InspectionQuery, InspectionRead
 from app.problems import InvalidParam
-from app.records.kind import Counting, LinkList, RecordApi, RecordType
+from app.records.kind import Counting, Filters, LinkList, RecordApi, RecordType
 from app.reference.service import known_partners
 from app.signals.models import Signal
 
@@ -34,6 +34,11 @@ INSPECTIONS = RecordType(
     prefix="CTR",
     date_field="occurred_on",
     check=check_inspection,
+    filters=Filters(
+        any_of={"kind": "kind"},
+        equal={"sector": "sector", "neighbourhood": "neighbourhood"},
+        linking={"signal_id": "signalIds"},
+    ),
     link_lists=(
         LinkList(
             name="signalIds",

@@ -3,10 +3,21 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
-from app.records.fields import FreeText, RecordInput, RecordOutput, RecordQuery, Title
+from app.records.fields import (
+    FreeText,
+    OneOf,
+    RecordInput,
+    RecordOutput,
+    RecordQuery,
+    SignalIdFilter,
+    TextFilter,
+    Title,
+    sort_values,
+)
 
 
 class InspectionKind(StrEnum):
@@ -48,4 +59,8 @@ class InspectionRead(RecordOutput):
 
 
 class InspectionQuery(RecordQuery):
-    kind: InspectionKind | None = None
+    sort: Annotated[str, sort_values("occurredOn")] = "-createdAt"
+    kind: Annotated[str | None, OneOf.of(InspectionKind)] = None
+    sector: TextFilter = Field(default=None, examples=["autobranche"])
+    neighbourhood: TextFilter = Field(default=None, examples=["Binnenstad"])
+    signal_id: SignalIdFilter = None

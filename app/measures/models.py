@@ -8,7 +8,7 @@ from sqlalchemy import Text
 from sqlmodel import Field
 
 from app.db import JSONType
-from app.records.models import RecordColumns, record_table_args
+from app.records.models import RecordColumns, record_table_args, subject_indexes
 
 
 class Measure(RecordColumns, table=True):
@@ -27,3 +27,6 @@ class Measure(RecordColumns, table=True):
     kvk_number: str | None = Field(default=None, max_length=8)
     description: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default="voornemen", max_length=20, index=True)
+
+
+subject_indexes(Measure)

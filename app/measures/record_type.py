@@ -4,7 +4,7 @@ never counts."""
 from app.measures.models import Measure
 from app.measures.schemas import MeasureInput, MeasureQuery, MeasureRead
 from app.rapportages.models import BestuurlijkeRapportage
-from app.records.kind import Counting, LinkField, RecordApi, RecordType
+from app.records.kind import Counting, Filters, LinkField, RecordApi, RecordType, SubjectFields
 from app.records.workflow import workflow
 
 MEASURE_WORKFLOW = workflow(
@@ -29,6 +29,22 @@ MEASURES = RecordType(
     prefix="MR",
     date_field="decided_on",
     workflow=MEASURE_WORKFLOW,
+    filters=Filters(
+        any_of={
+            "kind": "kind",
+            "legal_basis": "legal_basis",
+            "drug_category": "drug_category",
+            "status": "status",
+        },
+        equal={"kvk_number": "kvk_number", "rapportage_id": "rapportage_id"},
+        postcode=("postcode", "address"),
+    ),
+    # A measure is also about the subject of the rapportage it names.
+    subject=SubjectFields(
+        through="rapportageId",
+        ladder=True,
+        summary=("kind", "legalBasis", "durationMonths", "theme", "partner", "rapportageId"),
+    ),
     link_fields=(
         LinkField(
             name="rapportageId",

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -10,10 +11,14 @@ from app.records.fields import (
     Address,
     DrugCategory,
     FreeText,
+    KvkFilter,
     KvkNumber,
+    OneOf,
+    PostcodeFilter,
     RecordInput,
     RecordOutput,
     RecordQuery,
+    sort_values,
 )
 
 
@@ -78,7 +83,13 @@ class MeasureRead(RecordOutput):
 
 
 class MeasureQuery(RecordQuery):
-    kind: MeasureKind | None = None
-    legal_basis: LegalBasis | None = None
-    drug_category: DrugCategory | None = None
-    status: MeasureStatus | None = None
+    sort: Annotated[str, sort_values("decidedOn")] = "-createdAt"
+    kind: Annotated[str | None, OneOf.of(MeasureKind)] = None
+    legal_basis: Annotated[str | None, OneOf.of(LegalBasis)] = None
+    drug_category: Annotated[str | None, OneOf.of(DrugCategory)] = None
+    status: Annotated[str | None, OneOf.of(MeasureStatus)] = None
+    kvk_number: KvkFilter = None
+    postcode: PostcodeFilter = None
+    rapportage_id: uuid.UUID | None = Field(
+        default=None, description="Naming this bestuurlijke rapportage.", examples=[None]
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from app.db import JSONType
-from app.records.models import RecordColumns, record_table_args
+from app.records.models import RecordColumns, record_table_args, subject_indexes
 
 
 class BestuurlijkeRapportage(RecordColumns, table=True):
@@ -21,6 +21,9 @@ class BestuurlijkeRapportage(RecordColumns, table=True):
     kvk_number: str | None = Field(default=None, max_length=8)
     summary: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default="ontvangen", max_length=20, index=True)
+
+
+subject_indexes(BestuurlijkeRapportage)
 
 
 class RapportageSignal(SQLModel, table=True):

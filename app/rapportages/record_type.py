@@ -6,7 +6,7 @@ from app.rapportages.schemas import (
     BestuurlijkeRapportageQuery,
     BestuurlijkeRapportageRead,
 )
-from app.records.kind import Counting, LinkList, RecordApi, RecordType
+from app.records.kind import Counting, Filters, LinkList, RecordApi, RecordType, SubjectFields
 from app.records.workflow import workflow
 from app.signals.models import Signal
 
@@ -30,6 +30,13 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
     prefix="BR",
     date_field="received_on",
     workflow=RAPPORTAGE_WORKFLOW,
+    filters=Filters(
+        any_of={"drug_category": "drug_category", "status": "status"},
+        equal={"kvk_number": "kvk_number"},
+        postcode=("postcode", "address"),
+        linking={"signal_id": "signalIds"},
+    ),
+    subject=SubjectFields(summary=("drugCategory", "theme", "partner")),
     link_lists=(
         LinkList(
             name="signalIds",

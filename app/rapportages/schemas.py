@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
@@ -10,10 +11,15 @@ from app.records.fields import (
     Address,
     DrugCategory,
     FreeText,
+    KvkFilter,
     KvkNumber,
+    OneOf,
+    PostcodeFilter,
     RecordInput,
     RecordOutput,
     RecordQuery,
+    SignalIdFilter,
+    sort_values,
 )
 
 
@@ -48,5 +54,9 @@ class BestuurlijkeRapportageRead(RecordOutput):
 
 
 class BestuurlijkeRapportageQuery(RecordQuery):
-    drug_category: DrugCategory | None = None
-    status: RapportageStatus | None = None
+    sort: Annotated[str, sort_values("receivedOn")] = "-createdAt"
+    drug_category: Annotated[str | None, OneOf.of(DrugCategory)] = None
+    status: Annotated[str | None, OneOf.of(RapportageStatus)] = None
+    kvk_number: KvkFilter = None
+    postcode: PostcodeFilter = None
+    signal_id: SignalIdFilter = None

@@ -2,11 +2,21 @@
 
 import re
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
 from app.pagination import MAX_LIMIT
 from app.schemas import ApiInput, ApiModel, Confidentiality
@@ -105,21 +115,131 @@ class RecordOutput(ApiModel):
     version: int = Field(examples=[1])
 
 
+@dataclass(frozen=True)
+class OneOf:
+    """`Annotated` marker of a query parameter taking one of `values` or, with `many`, one
+    or more of them comma-separated (`status=nieuw,in-behandeling`); anything else is 400
+    naming the parameter. The contract states the values as a pattern or an enum."""
+
+    values: tuple[str, ...]
+    many: bool = False
+
+    @classmethod
+    def of(cls, enum: Iterable[StrEnum]) -> "OneOf":
+        return cls(tuple(member.value for member in enum), many=True)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        # On the string itself, or its branch of `X | None`.
+        strings = [
+            branch
+            for branch in (json_schema, *json_schema.get("anyOf", []))
+            if branch.get("type") == "string"
+        ]
+        for branch in strings:
+            if self.many:
+                choice = "|".join(self.values)  # kebab-case values: nothing to escape
+                branch["pattern"] = f"^({choice})(,({choice}))*$"
+            else:
+                branch["enum"] = list(self.values)
+        example = ",".join(self.values[:2]) if self.many else self.values[0]
+        json_schema.setdefault("examples", [example])
+        return json_schema
+
+    def _check(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        given = value.split(",") if self.many else [value]
+        wrong = [item for item in given if item not in self.values]
+        if wrong:
+            listed = ", ".join(f"`{item}`" for item in self.values)
+            raise PydanticCustomError(
+                "enum",
+                "`{wrong}` is not one of {listed}" + (", comma-separated." if self.many else "."),
+                {"wrong": wrong[0], "listed": listed},
+            )
+        return value
+
+
+def values_of(text: str | None) -> list[str]:
+    """The values of a comma-separated filter (validated by `OneOf`)."""
+    return [] if text is None else list(dict.fromkeys(text.split(",")))
+
+
+def sort_values(date_field: str) -> OneOf:
+    """The `sort=` orders of a list: its date field (API name), `createdAt`, `updatedAt`,
+    `reference`, each ascending or descending (`-`)."""
+    names = (date_field, "createdAt", "updatedAt", "reference")
+    return OneOf(tuple(order for name in names for order in (name, f"-{name}")))
+
+
+DEFAULT_SORT = "-createdAt"
+
+# Filters of the lists beyond the common ones (SPEC §4.1), as the query schemas declare them.
+KvkFilter = Annotated[KvkNumber | None, Field(description="The KvK number.", examples=["12345678"])]
+PostcodeFilter = Annotated[
+    Postcode | None,
+    Field(
+        description="The address' postcode, with or without its space, any case (`3311ab`).",
+        examples=["3311AB"],
+    ),
+]
+TextFilter = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=200)] | None,
+    Field(description="Exactly this value."),
+]
+SignalIdFilter = Annotated[
+    uuid.UUID | None,
+    Field(description="Linking this signal (in `signalIds`).", examples=[None]),
+]
+
+
 class RecordQuery(ApiInput):
-    """Query parameters every list takes; each resource adds its enum filters."""
+    """Query parameters every list takes (SPEC §4.1); each resource adds its own filters,
+    declared in its `RecordType.filters`, and its `sort` orders."""
 
     limit: int = Field(
         default=50, ge=1, le=MAX_LIMIT, description="Page size, at most 200.", examples=[50]
     )
     cursor: str | None = Field(
         default=None,
-        max_length=100,
-        description="The `nextCursor` of the previous page.",
-        examples=["AZLIpFjzek6b3l9KHCs9Tg"],
+        max_length=200,
+        description="The `nextCursor` of the previous page, under the same `sort`.",
+        examples=["WyItY3JlYXRlZEF0IiwiMjAyMy0wMi0wMSJd"],
     )
-    partner: str | None = Field(default=None, max_length=40, examples=["politie"])
-    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
-    confidentiality: Confidentiality | None = None
+    total: bool = Field(
+        default=False,
+        description="`true` adds `total`, the number of records matching the filters.",
+        examples=[True],
+    )
+    partner: Annotated[str, StringConstraints(max_length=40)] | None = Field(
+        default=None, description="Owned by this partner.", examples=["politie"]
+    )
+    theme: Annotated[str, StringConstraints(max_length=60)] | None = Field(
+        default=None, examples=["drugs"]
+    )
+    confidentiality: Annotated[str | None, OneOf.of(Confidentiality)] = Field(
+        default=None,
+        description="One or more confidentiality levels, comma-separated.",
+        examples=["intern,vertrouwelijk"],
+    )
+    external_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The partner's own id of the record.", examples=["BVH-2023-0042"]
+    )
+    period: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+        default=None,
+        description="Instead of `from`/`to`, on the record's date field: a year `2023`, quarter "
+        "`2023-Q1`, month `2023-04`, or a period relative to today as on the statistics "
+        "(`this-year`, `last-quarter`, `last-12-months`, …).",
+        examples=["2023-Q1"],
+    )
     from_: date | None = Field(
         default=None,
         alias="from",

@@ -48,6 +48,30 @@ class LinkField:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """What a type's list filters on (SPEC §4.1) beyond what every record has (`partner`,
+    `theme`, `confidentiality`, `externalId` and the window on its date field). Keys are
+    attributes of the type's query schema, values attributes of its model (or link names).
+    The query schema declares exactly these parameters; `RecordType` checks that."""
+
+    # Comma-separated values, any of which matches (`status=nieuw,in-behandeling`).
+    any_of: Mapping[str, str] = field(default_factory=dict)
+    # Comma-separated values, matching a JSON list that holds any of them (`audience`).
+    any_in_list: Mapping[str, str] = field(default_factory=dict)
+    # Exactly this value (`kvkNumber`, `neighbourhood`, `sector`, `rapportageId`).
+    equal: Mapping[str, str] = field(default_factory=dict)
+    # The query attribute of the postcode filter and the JSON address column it looks in.
+    postcode: tuple[str, str] | None = None
+    # Records whose link list (by API name, e.g. `signalIds`) holds this id (`signalId`).
+    linking: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> set[str]:
+        postcode = {self.postcode[0]} if self.postcode else set()
+        return {*self.any_of, *self.any_in_list, *self.equal, *self.linking, *postcode}
+
+
+@dataclass(frozen=True)
 class Counting:
     """What progress and statistics may count, group and filter on. Names are the API's
     (camelCase), mapped to model attributes. Personal-data fields that are not listed here
@@ -93,6 +117,22 @@ class Counting:
 
 
 @dataclass(frozen=True)
+class SubjectFields:
+    """Where a record names the business or premises it is about (SPEC §4.2): its KvK
+    number and address columns, and, for a measure, the link to a record that may name the
+    subject instead (`rapportageId`). `summary` lists the API fields a subject's item shows
+    besides resource, id, reference, date and status."""
+
+    kvk_column: str | None = "kvk_number"
+    address_column: str | None = "address"
+    through: str | None = None  # a LinkField name
+    summary: tuple[str, ...] = ()
+    # Whether its records before the latest are the subject's `earlierMeasures` (the
+    # Damocles ladder); those that never count (`Counting.never_counts`) are left out.
+    ladder: bool = False
+
+
+@dataclass(frozen=True)
 class RecordApi:
     """How the record resource is named in the contract: its tag, the operation names
     (`list{plural}`, `create{singular}`, …) and the example body of a create."""
@@ -131,8 +171,10 @@ class RecordType:
     # Rules across fields (`endsOn` ≥ `startsOn`) or against reference data, on the
     # validated input.
     check: Callable[[Session, Any], list[InvalidParam]] | None = None
-    # List query filters on list-valued columns, matched with "contains": {query field: column}.
-    list_filters: dict[str, str] = field(default_factory=dict)
+    # What its list filters on (SPEC §4.1), besides what every record has.
+    filters: Filters = field(default_factory=Filters)
+    # Where one business or premises (SPEC §4.2) is named in it: None when nowhere.
+    subject: SubjectFields | None = None
 
     def __post_init__(self) -> None:
         own = self.counting.date_fields.get(self.counting.default_date_field)
@@ -141,6 +183,25 @@ class RecordType:
         unknown = set(self.personal_data) - set(self.input_names)
         if unknown:
             raise ValueError(f"{self.resource}: personal data {sorted(unknown)} are not fields")
+        own_filters = set(self.query_schema.model_fields) - set(RecordQuery.model_fields)
+        if own_filters != self.filters.names | {"sort"}:
+            raise ValueError(
+                f"{self.resource}: the query schema's filters {sorted(own_filters)} are not "
+                f"the declared ones {sorted(self.filters.names)}"
+            )
+        for name in self.filters.linking.values():
+            if name not in {link.name for link in self.link_lists}:
+                raise ValueError(f"{self.resource}: no link list {name}")
+
+    @property
+    def sorts(self) -> dict[str, str]:
+        """The `sort=` fields by API name, to model attributes (SPEC §4.1)."""
+        return {
+            self.counting.default_date_field: self.date_field,
+            "createdAt": "created_at",
+            "updatedAt": "updated_at",
+            "reference": "reference",
+        }
 
     @property
     def input_names(self) -> list[str]:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import ColumnElement, Index, String, UniqueConstraint, func, literal_column
 from sqlmodel import Field, SQLModel
 
 from app.db import JSONType, UTCDateTime, new_id, utcnow
@@ -31,11 +31,54 @@ class RecordColumns(SQLModel):
     purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+# The orders of `sort=` besides the type's own date field (SPEC §4.1).
+SORT_COLUMNS = ("created_at", "updated_at", "reference")
+
+
 def record_table_args(table: str, date_column: str) -> tuple[Any, ...]:
-    """`externalId` unique per partner, and the partner+date index that scoped lists use."""
+    """`externalId` unique per partner, and for every `sort=` order an index on (key, id)
+    and on (partner, key, id): a page is an index seek, for a partner's list and for all
+    partners' alike, on page 1 as on page 500 (the keyset cursor holds the key and id)."""
+    by_partner = [
+        Index(f"ix_{table}_partner_{key}_id", "partner", key, "id")
+        for key in (date_column, *SORT_COLUMNS)
+    ]
+    # The reference is unique: its own unique index serves lists across partners.
+    across = [Index(f"ix_{table}_{key}_id", key, "id") for key in ("created_at", "updated_at")]
     return (
         UniqueConstraint("partner", "external_id", name=f"uq_{table}_partner_external_id"),
-        Index(f"ix_{table}_partner_{date_column}", "partner", date_column),
+        *by_partner,
+        *across,
+    )
+
+
+def _text(sql: str) -> Any:
+    return literal_column(sql, String())
+
+
+def postcode_of(address: Any) -> ColumnElement[str]:
+    """`address ->> 'postcode'`, the stored postcode (already `1234 AB`: the input validation
+    normalises it). The same SQL on PostgreSQL (JSONB) and SQLite (3.38+), with nothing
+    bound, so that a query's expression is the index's (`subject_indexes`)."""
+    return address.op("->>", return_type=String())(_text("'postcode'"))
+
+
+def house_number_of(address: Any) -> ColumnElement[str]:
+    """The stored house number, upper case without spaces or dashes (`12-a` is `12A`)."""
+    raw = address.op("->>", return_type=String())(_text("'houseNumber'"))
+    stripped = func.replace(func.replace(raw, _text("' '"), _text("''")), _text("'-'"), _text("''"))
+    return func.upper(stripped, type_=String())
+
+
+def subject_indexes(model: Any) -> None:
+    """The indexes of a record table that names a business or premises (SPEC §4.2): its
+    KvK number, and its address' postcode and house number."""
+    table = model.__tablename__
+    Index(f"ix_{table}_kvk_number", model.kvk_number)
+    Index(
+        f"ix_{table}_address_postcode_house_number",
+        postcode_of(model.address),
+        house_number_of(model.address),
     )
 
 

@@ -21,7 +21,7 @@ from app.problems import PreconditionFailed, PreconditionRequired
 from app.records import service
 from app.records.idempotency import run_once
 from app.records.kind import RecordType
-from app.schemas import ApiModel, Page
+from app.schemas import ApiModel, RecordPage
 
 JSON = "application/json"
 MERGE_PATCH = "application/merge-patch+json"
@@ -106,7 +106,8 @@ def record_router(record_type: RecordType) -> APIRouter:
         "",
         operation_id=f"list{plural}",
         summary=f"List {record_type.resource.replace('-', ' ')}",
-        response_model=Page[Output],  # type: ignore[valid-type]
+        response_model=RecordPage[Output],  # type: ignore[valid-type]
+        response_model_exclude_unset=True,
     )
     def list_records(
         query: Annotated[Query_, Query()],  # type: ignore[valid-type]
@@ -115,14 +116,21 @@ def record_router(record_type: RecordType) -> APIRouter:
         request: Request,
         response: Response,
     ) -> Any:
-        items, next_cursor = service.list_records(session, caller, record_type, query)
-        set_next_link(request, response, next_cursor)
-        return {"items": items, "nextCursor": next_cursor}
+        listed = service.list_records(session, caller, record_type, query)
+        set_next_link(request, response, listed.next_cursor)
+        page: dict[str, Any] = {"items": listed.items, "nextCursor": listed.next_cursor}
+        if listed.total is not None:
+            page["total"] = listed.total
+        return page
 
+    date_name = record_type.counting.default_date_field
     list_records.__doc__ = (
-        f"The {label} records the caller may see, newest first, filtered by every enum field, "
-        f"`theme`, `partner` and `from`/`to` on `{_camel(record_type.date_field)}`. Pages with "
-        "`cursor`; the `Link` header names the next page."
+        f"The {label} records the caller may see, newest first (`sort=-createdAt`) or sorted "
+        f"by `{date_name}`, `createdAt`, `updatedAt` or `reference` (`-` for descending). "
+        "Filtered by every enum field (several values comma-separated), `theme`, `partner`, "
+        f"`confidentiality`, `externalId`, its own fields, and `from`/`to` or `period` on "
+        f"`{date_name}`. Pages with `cursor` (the `Link` header names the next page); "
+        "`total=true` adds the number of matching records."
     )
 
     @router.post(
@@ -273,8 +281,3 @@ def record_router(record_type: RecordType) -> APIRouter:
         "(personal-data fields only as changed)."
     )
     return router
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

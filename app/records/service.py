@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -21,7 +21,7 @@ from app.audit.service import audit, audit_many, changed_fields
 from app.audit.service import history as audit_history
 from app.bulk import insert_rows
 from app.db import new_id, utcnow
-from app.pagination import paginate, split_page
+from app.pagination import decode_sorted_cursor, encode_sorted_cursor, paginate_sorted
 from app.problems import (
     Conflict,
     DomainError,
@@ -30,17 +30,15 @@ from app.problems import (
     NotFound,
     invalid_params_from_errors,
 )
-from app.progress.counting import json_list_has_any
 from app.progress.rollups import apply_record_change, apply_record_changes
-from app.records.fields import RecordInput, RecordQuery
+from app.records.fields import RecordInput
 from app.records.kind import RecordType, attribute_of
 from app.records.models import RecordColumns
+from app.records.queries import filter_conditions
 from app.records.references import reference_sql, reserve_references, sequence_name
 from app.reference.service import known_partners, known_themes
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
-# Query fields that are not column filters.
-_NOT_FILTERS = frozenset({"limit", "cursor", "from_", "to"})
 
 
 # ---------------------------------------------------------------- reading
@@ -99,28 +97,54 @@ def find_readable_by_external_id(
     ).first()
 
 
-def list_records(
-    session: Session, caller: Caller, record_type: RecordType, query: RecordQuery
-) -> tuple[list[dict[str, Any]], str | None]:
+@dataclass(frozen=True)
+class Listed:
+    """One page of a record list: its items, the cursor of the next page, and the number
+    of records matching the filters when it was asked for (`total=true`)."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int | None
+
+
+def list_records(session: Session, caller: Caller, record_type: RecordType, query: Any) -> Listed:
+    """A page of the records the caller may read that match the query's filters, in the
+    order of its `sort` (SPEC §4.1), paged by keyset cursors on (sort key, id)."""
     model = record_type.model
-    statement = readable(caller, record_type)
-    for name, value in query.model_dump(exclude=set(_NOT_FILTERS), exclude_none=True).items():
-        if name in record_type.list_filters:
-            column = getattr(model, record_type.list_filters[name])
-            dialect = session.get_bind().dialect.name
-            statement = statement.where(json_list_has_any(column, [str(value)], dialect))
-        else:
-            statement = statement.where(getattr(model, name) == str(value))
-    date_column = getattr(model, record_type.date_field)
-    if query.from_ is not None:
-        statement = statement.where(date_column >= query.from_)
-    if query.to is not None:
-        statement = statement.where(date_column <= query.to)
-    statement = paginate(statement, col(model.id), query.cursor, query.limit)
-    rows, next_cursor = split_page(list(session.scalars(statement).all()), query.limit, _id)
+    dialect = session.get_bind().dialect.name
+    conditions = filter_conditions(caller, record_type, query, dialect)
+    # Further conditions (the search of `q`) are added to `conditions` here.
+    statement = readable(caller, record_type).where(*conditions)
+    total = None
+    if query.total:
+        # Keeping the record table as the FROM: the filters may name none of its columns.
+        counting = statement.with_only_columns(func.count(), maintain_column_froms=True)
+        total = session.scalar(counting.order_by(None))
+    sort: str = query.sort
+    descending = sort.startswith("-")
+    key_column = getattr(model, record_type.sorts[sort.removeprefix("-")])
+    after = None
+    if query.cursor is not None:
+        after = decode_sorted_cursor(query.cursor, sort, _key_type(key_column))
+    statement = paginate_sorted(
+        statement, key_column, col(model.id), descending=descending, after=after, limit=query.limit
+    )
+    rows = list(session.scalars(statement).all())
+    next_cursor = None
+    if len(rows) > query.limit:
+        rows = rows[: query.limit]
+        last = rows[-1]
+        next_cursor = encode_sorted_cursor(sort, getattr(last, key_column.key), last.id)
     audit(session, caller, "list", resource=record_type.resource, detail=f"{len(rows)} records")
     links = _load_links(session, record_type, [row.id for row in rows], caller)
-    return [_as_output(record_type, row, links) for row in rows], next_cursor
+    return Listed([_as_output(record_type, row, links) for row in rows], next_cursor, total)
+
+
+def _key_type(column: Any) -> type:
+    """The Python type of a sort key's column (through type decorators such as UTC times)."""
+    column_type = getattr(column.type, "impl_instance", column.type)
+    python_type: type = column_type.python_type
+    return python_type
 
 
 def _id(row: Any) -> uuid.UUID:

@@ -7,7 +7,7 @@ from sqlalchemy import Text
 from sqlmodel import Field
 
 from app.db import JSONType
-from app.records.models import RecordColumns, record_table_args
+from app.records.models import RecordColumns, record_table_args, subject_indexes
 
 
 class Signal(RecordColumns, table=True):
@@ -23,3 +23,6 @@ class Signal(RecordColumns, table=True):
     neighbourhood: str | None = Field(default=None, max_length=100, index=True)
     description: str | None = Field(default=None, sa_type=Text)
     status: str = Field(default="nieuw", max_length=20, index=True)
+
+
+subject_indexes(Signal)

@@ -5,7 +5,14 @@ from typing import Any
 from sqlmodel import Session
 
 from app.problems import InvalidParam
-from app.records.kind import Counting, RecordApi, RecordType, on_or_after
+from app.records.kind import (
+    Counting,
+    Filters,
+    RecordApi,
+    RecordType,
+    SubjectFields,
+    on_or_after,
+)
 from app.records.workflow import workflow
 from app.signals.models import Signal
 from app.signals.schemas import SignalInput, SignalQuery, SignalRead
@@ -37,6 +44,12 @@ SIGNALS = RecordType(
     date_field="received_on",
     workflow=SIGNAL_WORKFLOW,
     check=check_signal,
+    filters=Filters(
+        any_of={"channel": "channel", "subject_kind": "subject_kind", "status": "status"},
+        equal={"kvk_number": "kvk_number", "neighbourhood": "neighbourhood"},
+        postcode=("postcode", "address"),
+    ),
+    subject=SubjectFields(summary=("channel", "subjectKind", "theme", "partner")),
     counting=Counting(
         date_fields={"receivedOn": "received_on", "discussedOn": "discussed_on"},
         group_fields={

@@ -2,17 +2,23 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field
 
 from app.records.fields import (
     Address,
     FreeText,
+    KvkFilter,
     KvkNumber,
+    OneOf,
+    PostcodeFilter,
     RecordInput,
     RecordOutput,
     RecordQuery,
+    TextFilter,
     Title,
+    sort_values,
 )
 
 
@@ -65,6 +71,10 @@ class SignalRead(RecordOutput):
 
 
 class SignalQuery(RecordQuery):
-    channel: Channel | None = None
-    subject_kind: SubjectKind | None = None
-    status: SignalStatus | None = None
+    sort: Annotated[str, sort_values("receivedOn")] = "-createdAt"
+    channel: Annotated[str | None, OneOf.of(Channel)] = None
+    subject_kind: Annotated[str | None, OneOf.of(SubjectKind)] = None
+    status: Annotated[str | None, OneOf.of(SignalStatus)] = None
+    kvk_number: KvkFilter = None
+    postcode: PostcodeFilter = None
+    neighbourhood: TextFilter = Field(default=None, examples=["Binnenstad"])

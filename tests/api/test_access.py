@@ -51,6 +51,7 @@ POLICY: dict[str, set[str]] = {
     "listIdentityMappings": ADMIN,
     "deleteIdentityMapping": ADMIN,
     "getMe": EVERYONE,
+    "getSubject": RECORDS,
     **{
         template.format(name): roles
         for name in ("Signal", "BestuurlijkeRapportage", "Measure", "Campaign", "Inspection")
