@@ -6,7 +6,7 @@ from app.rapportages.schemas import (
     BestuurlijkeRapportageQuery,
     BestuurlijkeRapportageRead,
 )
-from app.records.kind import Counting, LinkList, RecordApi, RecordType
+from app.records.kind import Counting, LinkList, RecordApi, RecordType, Search
 from app.records.workflow import workflow
 from app.signals.models import Signal
 
@@ -45,6 +45,7 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
         group_fields={"drugCategory": "drug_category", "status": "status"},
     ),
     personal_data=("kvkNumber", "address", "summary"),
+    search=Search(fields=("kvkNumber", "address.postcode", "address.street", "summary")),
     api=RecordApi(
         tag="Bestuurlijke rapportages",
         tag_description="Police reports to the mayor.",

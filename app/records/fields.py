@@ -1,6 +1,7 @@
 """Field types and base bodies shared by the five record types (SPEC §4)."""
 
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
@@ -9,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from app.pagination import MAX_LIMIT
+from app.records.search_terms import MAX_QUERY_LENGTH, MAX_TERMS, search_terms
 from app.schemas import ApiInput, ApiModel, Confidentiality
 
 KVK_PATTERN = r"^[0-9]{8}$"
@@ -56,6 +58,24 @@ def _no_bsn(value: str) -> str:
 
 FreeText = Annotated[LongText, AfterValidator(_no_bsn)]
 Title = Annotated[ShortText, AfterValidator(_no_bsn)]
+
+
+def _searchable(value: str) -> str:
+    # A byte that is not UTF-8 arrives as U+FFFD; control, surrogate and unassigned code
+    # points are no text anyone searches for.
+    if "\ufffd" in value or any(unicodedata.category(c) in {"Cc", "Cs", "Cn"} for c in value):
+        raise ValueError("Holds control characters or bytes that are not UTF-8 text.")
+    terms = search_terms(value)
+    if not terms:
+        raise ValueError("Holds no word to search for (letters or digits).")
+    if len(terms) > MAX_TERMS:
+        raise ValueError(f"At most {MAX_TERMS} words.")
+    return value
+
+
+SearchText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH), AfterValidator(_searchable)
+]
 
 
 class DrugCategory(StrEnum):
@@ -116,6 +136,15 @@ class RecordQuery(ApiInput):
         max_length=100,
         description="The `nextCursor` of the previous page.",
         examples=["AZLIpFjzek6b3l9KHCs9Tg"],
+    )
+    q: SearchText | None = Field(
+        default=None,
+        description="Full-text search: records whose text (reference, externalId, kvkNumber, "
+        "postcode, street, neighbourhood, title, description, summary, findings — what the "
+        "type has) matches every word, as a whole word or a word prefix, case- and "
+        "accent-insensitive. A reference, postcode (with or without its space) or KvK "
+        "number matches whole.",
+        examples=["voorstraat 3311AB"],
     )
     partner: str | None = Field(default=None, max_length=40, examples=["politie"])
     theme: str | None = Field(default=None, max_length=60, examples=["drugs"])

@@ -36,11 +36,12 @@ from app.records.fields import RecordInput, RecordQuery
 from app.records.kind import RecordType, attribute_of
 from app.records.models import RecordColumns
 from app.records.references import reference_sql, reserve_references, sequence_name
+from app.records.search import search_condition
 from app.reference.service import known_partners, known_themes
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
 # Query fields that are not column filters.
-_NOT_FILTERS = frozenset({"limit", "cursor", "from_", "to"})
+_NOT_FILTERS = frozenset({"limit", "cursor", "from_", "to", "q"})
 
 
 # ---------------------------------------------------------------- reading
@@ -103,7 +104,7 @@ def list_records(
     session: Session, caller: Caller, record_type: RecordType, query: RecordQuery
 ) -> tuple[list[dict[str, Any]], str | None]:
     model = record_type.model
-    statement = readable(caller, record_type)
+    statement = readable(caller, record_type).where(search_condition(session, record_type, query.q))
     for name, value in query.model_dump(exclude=set(_NOT_FILTERS), exclude_none=True).items():
         if name in record_type.list_filters:
             column = getattr(model, record_type.list_filters[name])

@@ -5,7 +5,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.problems import InvalidParam
-from app.records.kind import Counting, RecordApi, RecordType, on_or_after
+from app.records.kind import Counting, RecordApi, RecordType, Search, on_or_after
 from app.records.workflow import workflow
 from app.signals.models import Signal
 from app.signals.schemas import SignalInput, SignalQuery, SignalRead
@@ -47,6 +47,9 @@ SIGNALS = RecordType(
         },
     ),
     personal_data=("kvkNumber", "address", "neighbourhood", "description"),
+    search=Search(
+        fields=("kvkNumber", "address.postcode", "address.street", "neighbourhood", "description")
+    ),
     api=RecordApi(
         tag="Signalen",
         tag_description="Signals: tips and observations.",
