@@ -22,6 +22,7 @@ Create Date: 2026-12-02 04:30:00
 from collections.abc import Sequence
 
 from alembic import op
+from sqlalchemy.exc import DBAPIError
 
 revision: str = "0015"
 down_revision: str | None = "0012"
@@ -92,16 +93,40 @@ def document(table: str, dialect: str, row: str = "") -> str:
     return text
 
 
-def _upgrade_postgresql() -> None:
-    has_unaccent = (
-        op.get_bind()
-        .exec_driver_sql("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'")
-        .first()
+def _unaccent_schema() -> str | None:
+    """The schema of the `unaccent` dictionary, made here when it is not there yet and this
+    role may; None when this role cannot use it (then PostgreSQL's search folds no
+    accents, and is otherwise the same)."""
+    bind = op.get_bind()
+    find = (
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE e.extname = 'unaccent'"
     )
-    if has_unaccent:
-        op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    schema: str | None = bind.exec_driver_sql(find).scalar()
+    available = bind.exec_driver_sql(
+        "SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'"
+    ).first()
+    if schema is None and available:
+        try:
+            with bind.begin_nested():
+                bind.exec_driver_sql("CREATE EXTENSION unaccent")
+        except DBAPIError:  # no CREATE on the database: search without accent folding
+            return None
+        schema = bind.exec_driver_sql(find).scalar()
+    if (
+        schema is None
+        or not bind.exec_driver_sql(
+            "SELECT has_schema_privilege(%(schema)s, 'USAGE')", {"schema": schema}
+        ).scalar()
+    ):
+        return None  # in a schema this role may not use
+    return schema
+
+
+def _upgrade_postgresql() -> None:
+    schema = _unaccent_schema()
     # Accent folding applies to the word types that can hold accents.
-    fold = "unaccent, " if has_unaccent else ""
+    fold = "" if schema is None else '"' + schema.replace('"', '""') + '".unaccent, '
     for name, copy, stem in ((DUTCH, "dutch", "dutch_stem"), (SIMPLE, "simple", "simple")):
         op.execute(f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = {copy})")
         op.execute(
