@@ -50,6 +50,31 @@ THEMES = [
     "witwassen",
 ]
 NEIGHBOURHOODS = [None, *(f"Wijk {n}" for n in range(1, 31))]
+# Searchable text (`q=`, bench/lists.py): a description of eight words from this list, and
+# for half the records a business (KvK number) and an address out of pools small enough
+# that one subject has several records.
+WORDS = (  # noqa: SIM905 - a sentence reads better than 100 quoted words
+    "contant geld betalingen café horeca woning pand bedrijf garagebox loods hennep "
+    "kwekerij drugs opslag overlast bezoekers nacht auto's handel witwassen vastgoed "
+    "huurder verhuurder eigenaar stroom verbruik lucht geur ramen dicht geblindeerd "
+    "kapsalon nagelstudio shishalounge belwinkel autohandel garage loods schuur "
+    "bewoners wisselend arbeidsmigranten uitbuiting prostitutie massagesalon sluiting "
+    "waarschuwing controle inspectie melding buurt binnenstad haven industrieterrein "
+    "container vrachtwagen bestelbus scooter transport nieuw geopend zaak omzet "
+    "administratie boekhouding stroman katvanger lening contract koop verkoop "
+    "coördinatie signaal politie gemeente belastingdienst omgevingsdienst verdacht "
+    "opvallend veel weinig klanten personeel zwart geld kluis wapens explosief "
+    "vuurwerk chemisch afval dumping vaten lab productie synthetisch pillen poeder "
+    "voorraad verpakking weegschaal telefoon camera's beveiliging hond bewaking"
+).split()
+STREETS = [
+    "Voorstraat", "Wijnstraat", "Spuiweg", "Groenmarkt", "Bagijnhof", "Nieuwstraat",
+    "Singel", "Vest", "Merwedestraat", "Krispijnseweg", "Brouwersdijk", "Dubbeldamseweg",
+    "Reeweg", "Laan der Verenigde Naties", "Karel Doormanweg", "Zuidendijk",
+    "Copernicusweg", "Mijlweg", "Kilweg", "Baanhoek",
+]  # fmt: skip
+KVK_NUMBERS = 50_000
+POSTCODES = [f"{n} {a}{b}" for n in range(3300, 3330) for a in "ABCDEGHJ" for b in "ABEHKLNPRSTX"]
 COMMON = [
     "id",
     "reference",
@@ -69,6 +94,9 @@ COLUMNS = {
         "subject_kind",
         "neighbourhood",
         "status",
+        "kvk_number",
+        "address",
+        "description",
     ],
     "inspections": [
         *COMMON,
@@ -79,14 +107,45 @@ COLUMNS = {
         "neighbourhood",
         "partners",
     ],
-    "measures": [*COMMON, "kind", "legal_basis", "drug_category", "decided_on", "status"],
-    "bestuurlijke_rapportages": [*COMMON, "received_on", "drug_category", "status"],
+    "measures": [
+        *COMMON,
+        "kind",
+        "legal_basis",
+        "drug_category",
+        "decided_on",
+        "status",
+        "kvk_number",
+        "address",
+        "description",
+    ],
+    "bestuurlijke_rapportages": [
+        *COMMON,
+        "received_on",
+        "drug_category",
+        "status",
+        "kvk_number",
+        "address",
+        "summary",
+    ],
     "campaigns": [*COMMON, "kind", "title", "audiences", "pillar", "starts_on", "organisations"],
 }
 
 
 def _day(rng: random.Random) -> date:
     return FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+
+
+def _subject(rng: random.Random) -> tuple[object, ...]:
+    """A KvK number and a JSON address (each for half the records) and eight words."""
+    kvk = f"{10_000_000 + rng.randrange(KVK_NUMBERS)}" if rng.random() < 0.5 else None
+    address = None
+    if rng.random() < 0.5:
+        street, postcode = rng.choice(STREETS), rng.choice(POSTCODES)
+        address = (
+            f'{{"street": "{street}", "houseNumber": "{rng.randrange(1, 200)}", '
+            f'"postcode": "{postcode}", "city": "Dordrecht"}}'
+        )
+    return kvk, address, " ".join(rng.choices(WORDS, k=8)).capitalize() + "."
 
 
 def _row(table: str, number: int, rng: random.Random, now: datetime) -> tuple[object, ...]:
@@ -114,6 +173,7 @@ def _row(table: str, number: int, rng: random.Random, now: datetime) -> tuple[ob
             rng.choice(["bedrijf", "pand", "persoon", "onbekend"]),
             rng.choice(NEIGHBOURHOODS),
             rng.choice(["nieuw", "in-behandeling", "doorgezet", "afgesloten"]),
+            *_subject(rng),
         )
     if table == "inspections":
         return (
@@ -142,6 +202,7 @@ def _row(table: str, number: int, rng: random.Random, now: datetime) -> tuple[ob
             rng.choice([None, "softdrugs", "harddrugs"]),
             day,
             rng.choice(["voornemen", "opgelegd", "in-bezwaar", "uitgevoerd", "ingetrokken"]),
+            *_subject(rng),
         )
     if table == "bestuurlijke_rapportages":
         return (
@@ -149,6 +210,7 @@ def _row(table: str, number: int, rng: random.Random, now: datetime) -> tuple[ob
             day,
             rng.choice([None, "softdrugs", "harddrugs"]),
             rng.choice(["ontvangen", "in-behandeling", "afgehandeld"]),
+            *_subject(rng),
         )
     audiences = rng.sample(
         ["burgers", "ondernemers", "ambtenaren", "handhaving", "wijkmanagers"], rng.randint(1, 3)

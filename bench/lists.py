@@ -4,8 +4,9 @@ Loads N records with bench/generate_data.py, gives a third of the signals, measu
 rapportages a KvK number and an address (one UPDATE per table), then times requests through
 the whole app in process, as a partner and as a coordinator: page 1 and page 500 of
 `/signals` under every sort (page 500's cursor is made from the row at that position, as
-the app would have handed it out), two enum filters, `total=true`, and `/subjects` by KvK
-number and by address.
+the app would have handed it out), `q=` for a word, two words, a word prefix, a postcode
+and a KvK number, two enum filters, `total=true`, and `/subjects` by KvK number and by
+address.
 
     python bench/lists.py --database-url postgresql://postgres@127.0.0.1:5432/bench_lists
 """
@@ -31,7 +32,7 @@ from app.db import make_engine  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.pagination import encode_sorted_cursor  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from bench.generate_data import DEFAULT_URL, load  # noqa: E402
+from bench.generate_data import DEFAULT_URL, WORDS, load  # noqa: E402
 
 SORTS = {
     "receivedOn": "received_on",
@@ -139,15 +140,23 @@ def measure(url: str, requests: int, only: str = "") -> dict[str, tuple[float, f
                         results.setdefault(f"{role:<11} {name}", []).append(elapsed)
             for index in range(requests + 5):
                 number = rng.randrange(SUBJECTS)
+                kvk = str(number).rjust(8, "1")
                 lookups = {
-                    "subjects kvkNumber": f"kvkNumber={str(number).rjust(8, '1')}",
-                    "subjects address": f"postcode={3000 + number}AB&houseNumber=12",
+                    "subjects kvkNumber": f"/api/v1/subjects?kvkNumber={kvk}",
+                    "subjects address": (
+                        f"/api/v1/subjects?postcode={3000 + number}AB&houseNumber=12"
+                    ),
+                    "q=<a word>": f"/api/v1/signals?q={rng.choice(WORDS)}",
+                    "q=<two words>": f"/api/v1/signals?q={'+'.join(rng.sample(WORDS, 2))}",
+                    "q=<a word prefix>": f"/api/v1/signals?q={rng.choice(WORDS)[:4]}",
+                    "q=<a postcode>": f"/api/v1/signals?q={3000 + number}+ab",
+                    "q=<a KvK number>": f"/api/v1/signals?q={kvk}",
                 }
-                for name, query in lookups.items():
+                for name, path in lookups.items():
                     if only not in name:
                         continue
                     started = time.perf_counter()
-                    response = http.get(f"/api/v1/subjects?{query}", headers=headers)
+                    response = http.get(path, headers=headers)
                     elapsed = time.perf_counter() - started
                     assert response.status_code == 200, response.text
                     if index >= 5:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.campaigns.models import Campaign
 from app.campaigns.schemas import INTERNAL_AUDIENCES, CampaignInput, CampaignQuery, CampaignRead
 from app.problems import InvalidParam
-from app.records.kind import Counting, Filters, RecordApi, RecordType, on_or_after
+from app.records.kind import Counting, Filters, RecordApi, RecordType, Search, on_or_after
 
 
 def default_pillar(document: dict[str, Any]) -> None:
@@ -49,6 +49,7 @@ CAMPAIGNS = RecordType(
         sum_fields={"participants": "participants"},
     ),
     personal_data=("title", "organisations", "description"),
+    search=Search(fields=("title", "description")),
     api=RecordApi(
         tag="Campagnes",
         tag_description="Communication campaigns and awareness sessions.",

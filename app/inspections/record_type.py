@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.inspections.models import Inspection, InspectionSignal
 from app.inspections.schemas import InspectionInput, InspectionQuery, InspectionRead
 from app.problems import InvalidParam
-from app.records.kind import Counting, Filters, LinkList, RecordApi, RecordType
+from app.records.kind import Counting, Filters, LinkList, RecordApi, RecordType, Search
 from app.reference.service import known_partners
 from app.signals.models import Signal
 
@@ -56,6 +56,7 @@ INSPECTIONS = RecordType(
         sum_fields={"businessesInspected": "businesses_inspected"},
     ),
     personal_data=("sector", "neighbourhood", "findings"),
+    search=Search(fields=("neighbourhood", "findings")),
     api=RecordApi(
         tag="Controles",
         tag_description="Inspections and operations.",

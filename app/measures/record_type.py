@@ -4,7 +4,15 @@ never counts."""
 from app.measures.models import Measure
 from app.measures.schemas import MeasureInput, MeasureQuery, MeasureRead
 from app.rapportages.models import BestuurlijkeRapportage
-from app.records.kind import Counting, Filters, LinkField, RecordApi, RecordType, SubjectFields
+from app.records.kind import (
+    Counting,
+    Filters,
+    LinkField,
+    RecordApi,
+    RecordType,
+    Search,
+    SubjectFields,
+)
 from app.records.workflow import workflow
 
 MEASURE_WORKFLOW = workflow(
@@ -65,6 +73,7 @@ MEASURES = RecordType(
         never_counts={"status": frozenset({"ingetrokken"})},
     ),
     personal_data=("address", "kvkNumber", "description"),
+    search=Search(fields=("kvkNumber", "address.postcode", "address.street", "description")),
     api=RecordApi(
         tag="Maatregelen",
         tag_description="The mayor's measures: closures, warnings, orders.",

@@ -6,7 +6,15 @@ from app.rapportages.schemas import (
     BestuurlijkeRapportageQuery,
     BestuurlijkeRapportageRead,
 )
-from app.records.kind import Counting, Filters, LinkList, RecordApi, RecordType, SubjectFields
+from app.records.kind import (
+    Counting,
+    Filters,
+    LinkList,
+    RecordApi,
+    RecordType,
+    Search,
+    SubjectFields,
+)
 from app.records.workflow import workflow
 from app.signals.models import Signal
 
@@ -52,6 +60,7 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
         group_fields={"drugCategory": "drug_category", "status": "status"},
     ),
     personal_data=("kvkNumber", "address", "summary"),
+    search=Search(fields=("kvkNumber", "address.postcode", "address.street", "summary")),
     api=RecordApi(
         tag="Bestuurlijke rapportages",
         tag_description="Police reports to the mayor.",

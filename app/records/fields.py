@@ -1,6 +1,7 @@
 """Field types and base bodies shared by the five record types (SPEC §4)."""
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from app.pagination import MAX_LIMIT
+from app.records.search_terms import MAX_QUERY_LENGTH, MAX_TERMS, search_terms
 from app.schemas import ApiInput, ApiModel, Confidentiality
 
 KVK_PATTERN = r"^[0-9]{8}$"
@@ -66,6 +68,24 @@ def _no_bsn(value: str) -> str:
 
 FreeText = Annotated[LongText, AfterValidator(_no_bsn)]
 Title = Annotated[ShortText, AfterValidator(_no_bsn)]
+
+
+def _searchable(value: str) -> str:
+    # A byte that is not UTF-8 arrives as U+FFFD; control, surrogate and unassigned code
+    # points are no text anyone searches for.
+    if "\ufffd" in value or any(unicodedata.category(c) in {"Cc", "Cs", "Cn"} for c in value):
+        raise ValueError("Holds control characters or bytes that are not UTF-8 text.")
+    terms = search_terms(value)
+    if not terms:
+        raise ValueError("Holds no word to search for (letters or digits).")
+    if len(terms) > MAX_TERMS:
+        raise ValueError(f"At most {MAX_TERMS} words.")
+    return value
+
+
+SearchText = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH), AfterValidator(_searchable)
+]
 
 
 class DrugCategory(StrEnum):
@@ -239,6 +259,15 @@ class RecordQuery(ApiInput):
         "`2023-Q1`, month `2023-04`, or a period relative to today as on the statistics "
         "(`this-year`, `last-quarter`, `last-12-months`, …).",
         examples=["2023-Q1"],
+    )
+    q: SearchText | None = Field(
+        default=None,
+        description="Full-text search: records whose text (reference, externalId, kvkNumber, "
+        "postcode, street, neighbourhood, title, description, summary, findings — what the "
+        "type has) matches every word, as a whole word or a word prefix, case- and "
+        "accent-insensitive. A reference, postcode (with or without its space) or KvK "
+        "number matches whole.",
+        examples=["voorstraat 3311AB"],
     )
     from_: date | None = Field(
         default=None,

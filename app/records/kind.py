@@ -21,6 +21,8 @@ from app.records.workflow import Workflow
 # Fields every record has, by their API names; those that hold personal data are added to
 # every type's own (SPEC §4: `externalId` is a partner's free text).
 COMMON_PERSONAL_DATA = ("externalId",)
+# Fields every record has that `q=` searches (SPEC §4.1), by their API names.
+COMMON_SEARCH = ("reference", "externalId")
 # Scalar fields every record type may be grouped and filtered on in aggregates.
 COMMON_GROUP_FIELDS = {"theme": "theme", "partner": "partner"}
 
@@ -133,6 +135,23 @@ class SubjectFields:
 
 
 @dataclass(frozen=True)
+class Search:
+    """What `q=` searches (SPEC §4.1): the type's own text fields by API name, a part of the
+    address as `address.postcode`; `reference` and `externalId` are added for every type.
+    The migration that builds the search index (0015) holds the same lists, frozen; the
+    search tests find a record by each field declared here."""
+
+    fields: tuple[str, ...]
+    # Identifiers that are also found written without their spaces and dashes
+    # (`3311AB`, `SIG2023000017`), and matched whole rather than as a prefix.
+    compact: tuple[str, ...] = ("reference", "address.postcode")
+
+    @property
+    def all_fields(self) -> tuple[str, ...]:
+        return (*COMMON_SEARCH, *self.fields)
+
+
+@dataclass(frozen=True)
 class RecordApi:
     """How the record resource is named in the contract: its tag, the operation names
     (`list{plural}`, `create{singular}`, …) and the example body of a create."""
@@ -163,6 +182,7 @@ class RecordType:
     # their names, retention blanks them (unless aggregates count on them), logs never hold
     # them. `externalId` is added for every type.
     personal_data: tuple[str, ...]
+    search: Search
     workflow: Workflow | None = None
     link_lists: tuple[LinkList, ...] = ()
     link_fields: tuple[LinkField, ...] = ()
@@ -192,6 +212,10 @@ class RecordType:
         for name in self.filters.linking.values():
             if name not in {link.name for link in self.link_lists}:
                 raise ValueError(f"{self.resource}: no link list {name}")
+        outputs = {info.alias or name for name, info in self.output_schema.model_fields.items()}
+        unsearchable = {name.split(".")[0] for name in self.search.all_fields} - outputs
+        if unsearchable:
+            raise ValueError(f"{self.resource}: searched {sorted(unsearchable)} are not fields")
 
     @property
     def sorts(self) -> dict[str, str]:

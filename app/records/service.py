@@ -36,6 +36,7 @@ from app.records.kind import RecordType, attribute_of
 from app.records.models import RecordColumns
 from app.records.queries import filter_conditions
 from app.records.references import reference_sql, reserve_references, sequence_name
+from app.records.search import search_condition
 from app.reference.service import known_partners, known_themes
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
@@ -113,7 +114,7 @@ def list_records(session: Session, caller: Caller, record_type: RecordType, quer
     model = record_type.model
     dialect = session.get_bind().dialect.name
     conditions = filter_conditions(caller, record_type, query, dialect)
-    # Further conditions (the search of `q`) are added to `conditions` here.
+    conditions.append(search_condition(session, record_type, query.q))
     statement = readable(caller, record_type).where(*conditions)
     total = None
     if query.total:

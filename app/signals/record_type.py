@@ -10,6 +10,7 @@ from app.records.kind import (
     Filters,
     RecordApi,
     RecordType,
+    Search,
     SubjectFields,
     on_or_after,
 )
@@ -60,6 +61,9 @@ SIGNALS = RecordType(
         },
     ),
     personal_data=("kvkNumber", "address", "neighbourhood", "description"),
+    search=Search(
+        fields=("kvkNumber", "address.postcode", "address.street", "neighbourhood", "description")
+    ),
     api=RecordApi(
         tag="Signalen",
         tag_description="Signals: tips and observations.",
