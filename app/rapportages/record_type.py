@@ -6,7 +6,7 @@ from app.rapportages.schemas import (
     BestuurlijkeRapportageQuery,
     BestuurlijkeRapportageRead,
 )
-from app.records.kind import Counting, LinkList, RecordApi, RecordType
+from app.records.kind import Counting, LinkList, RecordApi, RecordType, ReverseLink
 from app.records.workflow import workflow
 from app.signals.models import Signal
 
@@ -40,6 +40,7 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
             target_label="signal",
         ),
     ),
+    reverse_links=(ReverseLink(name="measureIds", source="measures", link="rapportageId"),),
     counting=Counting(
         date_fields={"receivedOn": "received_on"},
         group_fields={"drugCategory": "drug_category", "status": "status"},

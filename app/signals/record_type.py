@@ -5,7 +5,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.problems import InvalidParam
-from app.records.kind import Counting, RecordApi, RecordType, on_or_after
+from app.records.kind import Counting, RecordApi, RecordType, ReverseLink, on_or_after
 from app.records.workflow import workflow
 from app.signals.models import Signal
 from app.signals.schemas import SignalInput, SignalQuery, SignalRead
@@ -37,6 +37,10 @@ SIGNALS = RecordType(
     date_field="received_on",
     workflow=SIGNAL_WORKFLOW,
     check=check_signal,
+    reverse_links=(
+        ReverseLink(name="rapportageIds", source="bestuurlijke-rapportages", link="signalIds"),
+        ReverseLink(name="inspectionIds", source="inspections", link="signalIds"),
+    ),
     counting=Counting(
         date_fields={"receivedOn": "received_on", "discussedOn": "discussed_on"},
         group_fields={
