@@ -396,3 +396,39 @@ def test_conditional_reads(
     # Another partner's record does not exist for it, also conditionally.
     sdd = make_client("partner", "sdd")
     assert sdd.get(url(SIGNALS, record), headers={"If-None-Match": "*"}).status_code == 404
+
+
+def test_lists_load_neighbours_in_a_fixed_number_of_statements(
+    http: Any, coordinator: ApiClient
+) -> None:
+    """No N+1: a page costs as many statements with one record as with several, each with
+    links both ways and every neighbour expanded."""
+    from sqlalchemy import event
+
+    engine = http.app_state["engine"]
+
+    def statements_for_page() -> int:
+        counted: list[str] = []
+
+        def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            counted.append(statement)
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            listed(coordinator, SIGNALS, expand="rapportages,inspections")
+            listed(coordinator, RAPPORTAGES, expand="signals,measures")
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        return len(counted)
+
+    def grow() -> None:
+        signal = create(coordinator, SIGNALS, partner="politie")
+        rapportage = create(coordinator, RAPPORTAGES, partner="politie", signalIds=[signal["id"]])
+        create(coordinator, INSPECTIONS, partner="politie", signalIds=[signal["id"]])
+        create(coordinator, MEASURES, partner="politie", rapportageId=rapportage["id"])
+
+    grow()
+    one = statements_for_page()
+    for _ in range(4):
+        grow()
+    assert statements_for_page() == one
