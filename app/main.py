@@ -172,7 +172,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Idempotency-Key",
+        ],
         expose_headers=["API-Version", "ETag", "Location", "Link", "Retry-After", "X-Request-ID"],
     )
     app.add_middleware(ConventionsMiddleware, max_body_bytes=settings.max_body_bytes)

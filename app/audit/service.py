@@ -1,6 +1,7 @@
 """Writing to the audit log: in the request's transaction, or on its own for failures."""
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Engine, Select, select
@@ -240,3 +241,14 @@ def history(session: Session, resource: str, record_id: uuid.UUID) -> list[Audit
         .order_by(col(AuditEvent.id))
     )
     return _shown(session, statement)
+
+
+def deletes(session: Session, resource: str, record_ids: Iterable[uuid.UUID]) -> list[AuditEvent]:
+    """The delete entries of these records (their changes keep the non-personal values)."""
+    statement = select(AuditEvent).where(
+        col(AuditEvent.resource) == resource,
+        col(AuditEvent.record_id).in_([str(record_id) for record_id in record_ids]),
+        col(AuditEvent.action) == "delete",
+        col(AuditEvent.outcome) == "success",
+    )
+    return list(session.scalars(statement).all())

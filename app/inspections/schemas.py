@@ -55,7 +55,10 @@ class InspectionRead(RecordOutput):
     neighbourhood: str | None
     partners: list[str] = Field(examples=[["gemeente", "politie", "ozhz"]])
     findings: str | None
-    signal_ids: list[uuid.UUID]
+    signal_ids: list[uuid.UUID] = Field(
+        description="Signals that came out of it (those the caller may read).",
+        examples=[["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]],
+    )
 
 
 class InspectionQuery(RecordQuery):

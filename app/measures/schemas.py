@@ -74,7 +74,11 @@ class MeasureRead(RecordOutput):
     legal_basis: LegalBasis | None
     drug_category: DrugCategory | None
     decided_on: date
-    rapportage_id: uuid.UUID | None
+    rapportage_id: uuid.UUID | None = Field(
+        description="The bestuurlijke rapportage that grounds the measure; null when there is "
+        "none, or none the caller may read.",
+        examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"],
+    )
     duration_months: int | None
     address: Address | None
     kvk_number: str | None

@@ -12,6 +12,7 @@ from app.records.kind import (
     LinkList,
     RecordApi,
     RecordType,
+    ReverseLink,
     Search,
     SubjectFields,
 )
@@ -55,6 +56,7 @@ BESTUURLIJKE_RAPPORTAGES = RecordType(
             target_label="signal",
         ),
     ),
+    reverse_links=(ReverseLink(name="measureIds", source="measures", link="rapportageId"),),
     counting=Counting(
         date_fields={"receivedOn": "received_on"},
         group_fields={"drugCategory": "drug_category", "status": "status"},

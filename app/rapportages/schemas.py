@@ -49,7 +49,16 @@ class BestuurlijkeRapportageRead(RecordOutput):
     address: Address | None
     kvk_number: str | None
     summary: str | None
-    signal_ids: list[uuid.UUID]
+    signal_ids: list[uuid.UUID] = Field(
+        description="Signals this report builds on (those the caller may read).",
+        examples=[["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]],
+    )
+    measure_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Measures that name this report as their `rapportageId` (those the caller "
+        "may read), oldest first. Read-only.",
+        examples=[["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]],
+    )
     status: RapportageStatus
 
 

@@ -11,11 +11,13 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     StringConstraints,
 )
+from pydantic.alias_generators import to_camel
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -121,8 +123,22 @@ class RecordInput(ApiInput):
     confidentiality: Confidentiality = Field(default=Confidentiality.VERTROUWELIJK)
 
 
+def _always_present(schema: dict[str, Any]) -> None:
+    """Every property of a representation is always there (the computed ones have defaults
+    only so that a response stored before they existed still replays), `_embedded` only
+    with `expand`."""
+    schema["required"] = [name for name in schema.get("properties", {}) if name != "_embedded"]
+
+
 class RecordOutput(ApiModel):
     """What every record's representation holds besides its own fields."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        from_attributes=True,
+        json_schema_extra=_always_present,
+    )
 
     id: uuid.UUID
     reference: str = Field(examples=["SIG-2023-000017"])
@@ -133,6 +149,21 @@ class RecordOutput(ApiModel):
     created_at: datetime
     updated_at: datetime
     version: int = Field(examples=[1])
+    allowed_transitions: list[str] = Field(
+        default_factory=list,
+        description="The statuses this caller may move the record to now, from its workflow: "
+        "the buttons a screen shows. Empty for a record type without a workflow, in a final "
+        "state, or for a caller that may not change the record. Read-only.",
+        examples=[["in-behandeling", "afgesloten"]],
+    )
+
+
+EXPAND_DESCRIPTION = (
+    "Comma list of link names — the link properties without their `Id`/`Ids` suffix "
+    "(`signals`, `rapportage`, `measures`, `rapportages`, `inspections`, as the record type "
+    "has them): embeds the linked records the caller may read under `_embedded`. An unknown "
+    "name is 400."
+)
 
 
 @dataclass(frozen=True)
@@ -268,6 +299,12 @@ class RecordQuery(ApiInput):
         "accent-insensitive. A reference, postcode (with or without its space) or KvK "
         "number matches whole.",
         examples=["voorstraat 3311AB"],
+    )
+    expand: str | None = Field(
+        default=None,
+        max_length=200,
+        description=EXPAND_DESCRIPTION,
+        examples=["signals"],
     )
     from_: date | None = Field(
         default=None,

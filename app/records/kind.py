@@ -74,6 +74,25 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class ReverseLink:
+    """Records of another type that link to this one, shown as a list of their ids (a
+    rapportage's `measureIds`: the measures whose `rapportageId` names it). Nothing is
+    stored for it: it reads the other type's own link (`link`, a `LinkList` or `LinkField`
+    name of the `source` resource), which the registry resolves and checks."""
+
+    name: str  # the API property, e.g. "measureIds"
+    source: str  # the linking records' resource, e.g. "measures"
+    link: str  # the source's link property that names this record, e.g. "rapportageId"
+
+
+def expand_name(link_name: str) -> str:
+    """The `expand=` name of a link property: without its `Id`/`Ids` suffix (`signals`)."""
+    if link_name.endswith("Ids"):
+        return link_name.removesuffix("Ids") + "s"
+    return link_name.removesuffix("Id")
+
+
+@dataclass(frozen=True)
 class Counting:
     """What progress and statistics may count, group and filter on. Names are the API's
     (camelCase), mapped to model attributes. Personal-data fields that are not listed here
@@ -186,6 +205,8 @@ class RecordType:
     workflow: Workflow | None = None
     link_lists: tuple[LinkList, ...] = ()
     link_fields: tuple[LinkField, ...] = ()
+    # Records of other types that link to this one (SPEC §4.1, "Neighbours").
+    reverse_links: tuple[ReverseLink, ...] = ()
     # Defaults that depend on other fields (the campaign pillar), applied to the document.
     derive: Callable[[dict[str, Any]], None] | None = None
     # Rules across fields (`endsOn` ≥ `startsOn`) or against reference data, on the
@@ -226,6 +247,20 @@ class RecordType:
             "updatedAt": "updated_at",
             "reference": "reference",
         }
+
+    @property
+    def links(self) -> tuple["LinkList | LinkField", ...]:
+        """Its own links to other records, lists then single links."""
+        return (*self.link_lists, *self.link_fields)
+
+    @property
+    def link_names(self) -> tuple[str, ...]:
+        """Every link property of the representation, forward and reverse, in order."""
+        return (
+            *(link.name for link in self.link_lists),
+            *(link.name for link in self.link_fields),
+            *(link.name for link in self.reverse_links),
+        )
 
     @property
     def input_names(self) -> list[str]:

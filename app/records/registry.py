@@ -23,6 +23,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
 )
 BY_RESOURCE = {record_type.resource: record_type for record_type in RECORD_TYPES}
 BY_SINGULAR = {record_type.singular: record_type for record_type in RECORD_TYPES}
+BY_MODEL = {record_type.model: record_type for record_type in RECORD_TYPES}
 
 EVENT_ACTIONS = ("created", "updated")
 # `nl.ondermijning.<singular>.<action>`, as the contract states it.

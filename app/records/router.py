@@ -19,8 +19,10 @@ from app.openapi import merge_patch_schema, problems, registered_schema
 from app.pagination import set_next_link
 from app.problems import PreconditionFailed, PreconditionRequired
 from app.records import service
+from app.records.fields import EXPAND_DESCRIPTION
 from app.records.idempotency import run_once
 from app.records.kind import RecordType
+from app.records.neighbours import READ_SCHEMAS, neighbours
 from app.schemas import ApiModel, RecordPage
 
 JSON = "application/json"
@@ -48,6 +50,23 @@ IfMatchHeader = Annotated[
 ]
 
 
+IfNoneMatchHeader = Annotated[
+    str | None,
+    Header(
+        alias="If-None-Match",
+        max_length=200,
+        description='ETags of representations the client holds (`"3"`, `W/"3"`, a '
+        "comma list, or `*`): when one is the current one, the answer is 304 without a body.",
+        examples=['"3"'],
+    ),
+]
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: `If-None-Match` names the current `ETag`."}
+}
+
+
 class HistoryEntry(ApiModel):
     at: datetime = Field(description="When (UTC).")
     action: str = Field(examples=["update"])
@@ -65,6 +84,19 @@ class History(ApiModel):
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def none_match(if_none_match: str | None, version: int) -> bool:
+    """Whether `If-None-Match` names the current version: weak comparison (RFC 9110 §13.1.2),
+    so `W/"3"` matches `"3"`; `*` matches any record that exists."""
+    if if_none_match is None:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag(version) in tags
+
+
+def not_modified(version: int) -> Response:
+    return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(version)})
 
 
 def check_if_match(if_match: str | None, version: int) -> None:
@@ -87,7 +119,7 @@ def record_router(record_type: RecordType) -> APIRouter:
     """The six operations of one record resource, named `list{plural}`, `create{singular}`…"""
     tag, plural, singular = record_type.api.tag, record_type.api.plural, record_type.api.singular
     example = record_type.api.example
-    Output = record_type.output_schema  # noqa: N806 - a type used in annotations
+    Output = READ_SCHEMAS[record_type.resource]  # noqa: N806 - a type used in annotations
     Query_ = record_type.query_schema  # noqa: N806
     label = record_type.label
     router = APIRouter(prefix=f"/{record_type.resource}", tags=[tag])
@@ -107,6 +139,7 @@ def record_router(record_type: RecordType) -> APIRouter:
         operation_id=f"list{plural}",
         summary=f"List {record_type.resource.replace('-', ' ')}",
         response_model=RecordPage[Output],  # type: ignore[valid-type]
+        # `_embedded` only where `expand` asked for it.
         response_model_exclude_unset=True,
     )
     def list_records(
@@ -130,7 +163,7 @@ def record_router(record_type: RecordType) -> APIRouter:
         "Filtered by every enum field (several values comma-separated), `theme`, `partner`, "
         f"`confidentiality`, `externalId`, its own fields, and `from`/`to` or `period` on "
         f"`{date_name}`. Pages with `cursor` (the `Link` header names the next page); "
-        "`total=true` adds the number of matching records."
+        "`total=true` adds the number of matching records." + _expand_doc(record_type)
     )
 
     @router.post(
@@ -139,6 +172,7 @@ def record_router(record_type: RecordType) -> APIRouter:
         operation_id=f"create{singular}",
         summary=f"Register a {label}",
         response_model=Output,
+        response_model_exclude_unset=True,
         responses=problems(409, 415),
         dependencies=[Depends(accepts(JSON))],
         openapi_extra={
@@ -191,18 +225,33 @@ def record_router(record_type: RecordType) -> APIRouter:
         operation_id=f"get{singular}",
         summary=f"Get a {label}",
         response_model=Output,
-        responses=problems(404),
+        response_model_exclude_unset=True,
+        responses={**NOT_MODIFIED, **problems(404)},
     )
     def get_record(
-        record_id: RecordId, caller: RecordClient, session: SessionDep, response: Response
+        record_id: RecordId,
+        caller: RecordClient,
+        session: SessionDep,
+        response: Response,
+        expand: Annotated[
+            str | None,
+            Query(max_length=200, description=EXPAND_DESCRIPTION, examples=["signals"]),
+        ] = None,
+        if_none_match: IfNoneMatchHeader = None,
     ) -> Any:
-        body = service.read_record(session, caller, record_type, record_id)
+        body = service.read_record(session, caller, record_type, record_id, expand)
+        # The ETag is the record's own version; embedded records have their own.
+        if expand is None and none_match(if_none_match, body["version"]):
+            return not_modified(body["version"])
         response.headers["ETag"] = etag(body["version"])
         return body
 
     get_record.__doc__ = (
         f"One {label}, with its `ETag` for a later PATCH. Another partner's record, or one "
-        "above the caller's confidentiality ceiling, is 404."
+        "above the caller's confidentiality ceiling, is 404. `If-None-Match` with the "
+        "current ETag answers 304 (not with `expand`: the ETag is the record's own version, "
+        "which embedded records and the reverse links of other records do not change)."
+        + _expand_doc(record_type)
     )
 
     @router.patch(
@@ -210,6 +259,7 @@ def record_router(record_type: RecordType) -> APIRouter:
         operation_id=f"update{singular}",
         summary=f"Change a {label}",
         response_model=Output,
+        response_model_exclude_unset=True,
         responses=problems(404, 409, 412, 415, 428),
         dependencies=[Depends(accepts(JSON, MERGE_PATCH))],
         openapi_extra={
@@ -262,22 +312,40 @@ def record_router(record_type: RecordType) -> APIRouter:
 
     delete_record.__doc__ = (
         f"Deletes a {label} (coordinator or admin). Its audit entries are kept. `If-Match` "
-        "is required."
+        "is required. Records that link to it lose the link, and with it move on a version "
+        "(a new `ETag`) with the removed link in their history."
     )
 
     @router.get(
         "/{id}/history",
         operation_id=f"get{singular}History",
         summary=f"History of a {label}",
-        responses=problems(404),
+        response_model=History,
+        responses={**NOT_MODIFIED, **problems(404)},
     )
-    def get_history(record_id: RecordId, caller: RecordClient, session: SessionDep) -> History:
-        return History.model_validate(
-            {"items": service.history(session, caller, record_type, record_id)}
-        )
+    def get_history(
+        record_id: RecordId,
+        caller: RecordClient,
+        session: SessionDep,
+        response: Response,
+        if_none_match: IfNoneMatchHeader = None,
+    ) -> Any:
+        version, items = service.history(session, caller, record_type, record_id)
+        if none_match(if_none_match, version):
+            return not_modified(version)
+        response.headers["ETag"] = etag(version)
+        return History.model_validate({"items": items})
 
     get_history.__doc__ = (
         f"Every change to the {label}: when, by whom, which fields from what to what "
-        "(personal-data fields only as changed)."
+        "(personal-data fields only as changed). Its `ETag` is the record's: every change "
+        "makes a new version, so `If-None-Match` with it answers 304 until the next change."
     )
     return router
+
+
+def _expand_doc(record_type: RecordType) -> str:
+    names = ", ".join(f"`{name}`" for name in neighbours(record_type))
+    if not names:
+        return " A " + record_type.label + " has no links to expand."
+    return f" `expand` embeds the linked records ({names}) under `_embedded`."

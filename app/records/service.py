@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from app.access.caller import Caller
 from app.audit.refusals import not_found_in_scope
 from app.audit.service import audit, audit_many, changed_fields
+from app.audit.service import deletes as audit_deletes
 from app.audit.service import history as audit_history
 from app.bulk import insert_rows
 from app.db import new_id, utcnow
@@ -32,14 +33,21 @@ from app.problems import (
 )
 from app.progress.rollups import apply_record_change, apply_record_changes
 from app.records.fields import RecordInput
-from app.records.kind import RecordType, attribute_of
+from app.records.kind import LinkField, RecordType, attribute_of
 from app.records.models import RecordColumns
+from app.records.neighbours import Incoming, Neighbour, incoming, parse_expand, reverse_source
 from app.records.queries import filter_conditions
 from app.records.references import reference_sql, reserve_references, sequence_name
+from app.records.registry import BY_MODEL
 from app.records.search import search_condition
 from app.reference.service import known_partners, known_themes
+from app.schemas import Role
 
 READ_ONLY = frozenset({"id", "reference", "version", "createdAt", "updatedAt"})
+# Computed for the reader, never stored nor audited as the record's own change.
+_DERIVED = frozenset({"updatedAt", "version", "allowedTransitions"})
+# The roles that change records (SPEC §7); a partner only its own partner's.
+_CHANGING_ROLES = frozenset({Role.PARTNER, Role.COORDINATOR, Role.ADMIN})
 
 
 # ---------------------------------------------------------------- reading
@@ -112,6 +120,7 @@ def list_records(session: Session, caller: Caller, record_type: RecordType, quer
     """A page of the records the caller may read that match the query's filters, in the
     order of its `sort` (SPEC §4.1), paged by keyset cursors on (sort key, id)."""
     model = record_type.model
+    expand = parse_expand(record_type, query.expand)
     dialect = session.get_bind().dialect.name
     conditions = filter_conditions(caller, record_type, query, dialect)
     conditions.append(search_condition(session, record_type, query.q))
@@ -137,8 +146,10 @@ def list_records(session: Session, caller: Caller, record_type: RecordType, quer
         last = rows[-1]
         next_cursor = encode_sorted_cursor(sort, getattr(last, key_column.key), last.id)
     audit(session, caller, "list", resource=record_type.resource, detail=f"{len(rows)} records")
-    links = _load_links(session, record_type, [row.id for row in rows], caller)
-    return Listed([_as_output(record_type, row, links) for row in rows], next_cursor, total)
+    links = _load_links(session, record_type, rows, caller)
+    items = [_as_output(record_type, row, links, caller) for row in rows]
+    embed(session, caller, record_type, items, expand)
+    return Listed(items, next_cursor, total)
 
 
 def _key_type(column: Any) -> type:
@@ -154,20 +165,78 @@ def _id(row: Any) -> uuid.UUID:
 
 
 def read_record(
-    session: Session, caller: Caller, record_type: RecordType, record_id: uuid.UUID
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    record_id: uuid.UUID,
+    expand: str | None = None,
 ) -> dict[str, Any]:
+    """The record as the caller may see it; `expand` (a comma list of link names) embeds
+    the linked records it may read under `_embedded`."""
+    neighbours = parse_expand(record_type, expand)
     record = get_record(session, caller, record_type, record_id)
     audit(session, caller, "read", resource=record_type.resource, record_id=record.id)
-    return output(session, record_type, record, caller)
+    body = output(session, record_type, record, caller)
+    embed(session, caller, record_type, [body], neighbours)
+    return body
+
+
+def embed(
+    session: Session,
+    caller: Caller,
+    record_type: RecordType,
+    bodies: list[dict[str, Any]],
+    expand: Sequence[Neighbour],
+) -> None:
+    """Adds `_embedded` to the representations: per neighbour named, the linked records the
+    caller may read, each in its own read representation. One query per neighbour (and
+    per link kind of its type) for all bodies of a page; every record embedded is audited
+    as a read."""
+    if not expand:
+        return
+    for body in bodies:
+        body["_embedded"] = {}
+    for neighbour in expand:
+        wanted = {target_id for body in bodies for target_id in (_ids_of(body.get(neighbour.name)))}
+        found: dict[uuid.UUID, dict[str, Any]] = {}
+        if wanted:
+            target = neighbour.target
+            rows = session.scalars(
+                readable(caller, target)
+                .where(col(target.model.id).in_(wanted))
+                .order_by(col(target.model.id))
+            ).all()
+            links = _load_links(session, target, rows, caller)
+            found = {row.id: _as_output(target, row, links, caller) for row in rows}
+            audit_many(
+                session,
+                caller,
+                "read",
+                resource=target.resource,
+                entries=[(row.id, None) for row in rows],
+            )
+        for body in bodies:
+            items = [found[i] for i in _ids_of(body.get(neighbour.name)) if i in found]
+            if neighbour.single:
+                body["_embedded"][neighbour.expand] = items[0] if items else None
+            else:
+                body["_embedded"][neighbour.expand] = items
+
+
+def _ids_of(value: Any) -> list[uuid.UUID]:
+    """The ids of a link property's value: a list of ids, one id, or null."""
+    values = value if isinstance(value, list) else [value]
+    return [found for found in (_uuid(item) for item in values) if found is not None]
 
 
 def output(
     session: Session, record_type: RecordType, record: Any, caller: Caller | None = None
 ) -> dict[str, Any]:
     """The record's representation (a validated output body, as a JSON-ready dict); with a
-    caller, its lists of links name only the records that caller may read."""
-    links = _load_links(session, record_type, [record.id], caller)
-    return _as_output(record_type, record, links)
+    caller, its links name only the records that caller may read, and `allowedTransitions`
+    says which statuses it may move the record to."""
+    links = _load_links(session, record_type, [record], caller)
+    return _as_output(record_type, record, links, caller)
 
 
 def _columns(record: Any) -> dict[str, Any]:
@@ -175,20 +244,41 @@ def _columns(record: Any) -> dict[str, Any]:
 
 
 def _as_output(
-    record_type: RecordType, record: Any, links: dict[str, dict[uuid.UUID, list[uuid.UUID]]]
+    record_type: RecordType,
+    record: Any,
+    links: dict[str, dict[uuid.UUID, list[uuid.UUID]]],
+    caller: Caller | None = None,
 ) -> dict[str, Any]:
     own_links = {name: by_record.get(record.id, []) for name, by_record in links.items()}
-    return _representation(record_type, _columns(record), own_links)
+    return _representation(record_type, _columns(record), own_links, caller)
+
+
+def allowed_transitions(
+    record_type: RecordType, row: dict[str, Any], caller: Caller | None
+) -> list[str]:
+    """The statuses the caller may move this record to now: none without a workflow, or
+    for a caller that may not change the record."""
+    workflow = record_type.workflow
+    if (
+        workflow is None
+        or caller is None
+        or caller.role not in _CHANGING_ROLES
+        or not caller.may_read(row["partner"], row["confidentiality"])
+    ):
+        return []
+    return workflow.allowed_after(str(row["status"]))
 
 
 def _load_links(
     session: Session,
     record_type: RecordType,
-    ids: Sequence[uuid.UUID],
+    records: Sequence[Any],
     caller: Caller | None = None,
 ) -> dict[str, dict[uuid.UUID, list[uuid.UUID]]]:
-    """Every link of the given records in one query per link table (no N+1); with a caller,
-    only links to records it may read (SPEC §4.1: the others are left out of every list)."""
+    """Every link of the given records, forward and reverse, in one query per link kind
+    (no N+1); with a caller, only links to records it may read (SPEC §4.1: the others are
+    left out of every list, and a single link it may not read is null)."""
+    ids = [record.id for record in records]
     result: dict[str, dict[uuid.UUID, list[uuid.UUID]]] = {}
     for link in record_type.link_lists:
         result[link.name] = {}
@@ -205,6 +295,56 @@ def _load_links(
         rows = session.execute(statement.order_by(owner, table.c.position)).all()
         for owner_id, target_id in rows:
             result[link.name].setdefault(owner_id, []).append(target_id)
+    for link_field in record_type.link_fields:
+        named = {
+            record.id: getattr(record, link_field.column)
+            for record in records
+            if getattr(record, link_field.column) is not None
+        }
+        if caller is not None and named:
+            shown = _readable_ids(session, caller, {link_field.target: set(named.values())})
+            named = {
+                owner_id: target_id
+                for owner_id, target_id in named.items()
+                if target_id in shown[link_field.target]
+            }
+        result[link_field.name] = {owner_id: [target_id] for owner_id, target_id in named.items()}
+    for reverse in record_type.reverse_links:
+        result[reverse.name] = _linking(
+            session, reverse_source(record_type, reverse.name), ids, caller
+        )
+    return result
+
+
+def _linking(
+    session: Session,
+    link: Incoming,
+    ids: Sequence[uuid.UUID],
+    caller: Caller | None = None,
+) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Per record id, the records of another type whose link names it, oldest first (ids
+    are UUIDv7): one query for all ids; with a caller, only those it may read."""
+    if not ids:
+        return {}
+    source = link.source.model
+    source_id = col(source.id)
+    statement: Select[Any]
+    if isinstance(link.link, LinkField):
+        target = getattr(source, link.link.column)
+        statement = select(target, source_id).where(target.in_(ids))
+        if caller is not None:
+            statement = statement.where(caller.readable(source))
+        statement = statement.order_by(target, source_id)
+    else:
+        table: Any = link.link.table.__table__  # type: ignore[attr-defined]
+        target, owner = table.c[link.link.target_column], table.c[link.link.owner_column]
+        statement = select(target, owner).where(target.in_(ids))
+        if caller is not None:
+            statement = statement.join(source, source_id == owner).where(caller.readable(source))
+        statement = statement.order_by(target, owner)
+    result: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for target_id, source_record_id in session.execute(statement).all():
+        result.setdefault(target_id, []).append(source_record_id)
     return result
 
 
@@ -501,7 +641,7 @@ def _store_new(
             results[index] = _external_id_taken(record_type, checked.values)
             continue
         row["reference"] = reference
-        body = _representation(record_type, row, checked.links)
+        body = _representation(record_type, row, checked.links, caller)
         stored.append((row, checked, body))
         results[index] = Created(row["id"], reference, 1, body)
     if not stored:
@@ -515,7 +655,10 @@ def _store_new(
         "create",
         resource=record_type.resource,
         entries=[
-            (row["id"], changed_fields({}, _auditable(body), record_type.personal_fields))
+            (
+                row["id"],
+                changed_fields({}, _auditable(record_type, body), record_type.personal_fields),
+            )
             for row, _, body in stored
         ],
         into=audit_rows,
@@ -563,11 +706,23 @@ def _external_id_taken(record_type: RecordType, values: dict[str, Any]) -> Confl
 
 
 def _representation(
-    record_type: RecordType, row: dict[str, Any], links: dict[str, list[uuid.UUID]]
+    record_type: RecordType,
+    row: dict[str, Any],
+    links: dict[str, list[uuid.UUID]],
+    caller: Caller | None = None,
 ) -> dict[str, Any]:
+    """The output body from column values and the links as loaded: lists of ids (a new
+    record's own, or those `_load_links` found), and a single link where it was loaded."""
     values = dict(row)
-    for link in record_type.link_lists:
-        values[attribute_of(record_type.output_schema, link.name)] = links.get(link.name, [])
+    for link_name in (
+        *(link.name for link in record_type.link_lists),
+        *(reverse.name for reverse in record_type.reverse_links),
+    ):
+        values[attribute_of(record_type.output_schema, link_name)] = links.get(link_name, [])
+    for link_field in record_type.link_fields:
+        if link_field.name in links:
+            values[link_field.column] = next(iter(links[link_field.name]), None)
+    values["allowed_transitions"] = allowed_transitions(record_type, row, caller)
     body: BaseModel = record_type.output_schema.model_validate(values)
     return body.model_dump(mode="json", by_alias=True)
 
@@ -602,7 +757,7 @@ def update_record(
     # Links to records the caller may not read are not shown to it, so they are kept.
     every_link = {
         name: by_record.get(record.id, [])
-        for name, by_record in _load_links(session, record_type, [record.id]).items()
+        for name, by_record in _load_links(session, record_type, [record]).items()
     }
     errors = [
         InvalidParam(name=name, code="read-only", reason="Set by the service; cannot be changed.")
@@ -615,6 +770,11 @@ def update_record(
     document = {name: before[name] for name in record_type.input_names if name in before}
     merged = merge_patch(document, patch)
     valid = validate_document(session, caller, record_type, merged)
+    for link_field in record_type.link_fields:
+        # A single link the caller was shown as null (it may not read the record) stays,
+        # unless the patch names another.
+        if valid.values.get(link_field.column) == _uuid(before.get(link_field.name)):
+            valid.values[link_field.column] = getattr(record, link_field.column)
 
     workflow = record_type.workflow
     old_status = getattr(record, "status", None)
@@ -654,7 +814,11 @@ def update_record(
         "update",
         resource=record_type.resource,
         record_id=record.id,
-        changes=changed_fields(_auditable(before), _auditable(after), record_type.personal_fields),
+        changes=changed_fields(
+            _auditable(record_type, before),
+            _auditable(record_type, after),
+            record_type.personal_fields,
+        ),
     )
     apply_record_change(session, record_type, old_columns, _columns(record))
     return record
@@ -679,8 +843,12 @@ def _with_hidden(
 
 
 def delete_record(session: Session, caller: Caller, record_type: RecordType, record: Any) -> None:
+    """Deletes the record; the records that link to it lose that link, and each gets a new
+    version and a history entry saying so (SPEC §4.1), in the same transaction."""
     before = output(session, record_type, record, caller)
     old_columns = _columns(record)
+    for link in incoming(record_type):
+        _unlink(session, caller, link, record.id)
     session.delete(record)
     session.flush()
     audit(
@@ -689,13 +857,67 @@ def delete_record(session: Session, caller: Caller, record_type: RecordType, rec
         "delete",
         resource=record_type.resource,
         record_id=record.id,
-        changes=changed_fields(_auditable(before), {}, record_type.personal_fields),
+        changes=changed_fields(_auditable(record_type, before), {}, record_type.personal_fields),
     )
     apply_record_change(session, record_type, old_columns, None)
 
 
-def _auditable(body: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in body.items() if name not in {"updatedAt", "version"}}
+def _unlink(session: Session, caller: Caller, link: Incoming, target_id: uuid.UUID) -> None:
+    """Removes the links of one kind to a record about to be deleted: every record of the
+    source type holding it (whoever may read it) moves on a version, with a history entry
+    of the link's old and new value."""
+    source = link.source
+    linking = _linking(session, link, [target_id]).get(target_id, [])
+    if not linking:
+        return
+    records = session.scalars(
+        select(source.model)
+        .where(col(source.model.id).in_(linking))
+        .order_by(col(source.model.id))
+        .with_for_update()
+    ).all()
+    now = utcnow()
+    entries: list[tuple[uuid.UUID, dict[str, Any] | None]] = []
+    changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]] = []
+    if isinstance(link.link, LinkField):
+        column = link.link.column
+        for record in records:
+            old_columns = _columns(record)
+            setattr(record, column, None)
+            _next_version(session, record, now)
+            entries.append((record.id, {link.link.name: {"old": str(target_id), "new": None}}))
+            changes.append((old_columns, _columns(record)))
+    else:
+        stored = _load_links(session, source, records)[link.link.name]
+        table: Any = link.link.table.__table__  # type: ignore[attr-defined]
+        # The foreign key cascades too; deleted here so that every database does the same.
+        session.execute(delete(table).where(table.c[link.link.target_column] == target_id))
+        for record in records:
+            old = [str(target) for target in stored.get(record.id, [])]
+            new = [target for target in old if target != str(target_id)]
+            _next_version(session, record, now)
+            entries.append(
+                (
+                    record.id,
+                    changed_fields({link.link.name: old}, {link.link.name: new}, frozenset()),
+                )
+            )
+    session.flush()
+    audit_many(session, caller, "update", resource=source.resource, entries=entries)
+    apply_record_changes(session, source, changes)
+
+
+def _next_version(session: Session, record: Any, now: Any) -> None:
+    record.updated_at = now
+    record.version = record.version + 1
+    session.add(record)
+
+
+def _auditable(record_type: RecordType, body: dict[str, Any]) -> dict[str, Any]:
+    """The fields a write of this record changes: not the derived ones, nor the reverse
+    links (those are the other records' own)."""
+    derived = _DERIVED | {reverse.name for reverse in record_type.reverse_links}
+    return {name: value for name, value in body.items() if name not in derived}
 
 
 def _flush(session: Session, record_type: RecordType) -> None:
@@ -735,12 +957,13 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 def history(
     session: Session, caller: Caller, record_type: RecordType, record_id: uuid.UUID
-) -> list[dict[str, Any]]:
+) -> tuple[int, list[dict[str, Any]]]:
+    """The record's version (every entry of its history made one) and the history."""
     record = get_record(session, caller, record_type, record_id)
     audit(session, caller, "read-history", resource=record_type.resource, record_id=record.id)
     entries = audit_history(session, record_type.resource, record.id)
     visible = _visible_in_changes(session, caller, record_type, [e.changes for e in entries])
-    return [
+    return record.version, [
         {
             "at": entry.occurred_at,
             "action": entry.action,
@@ -758,24 +981,56 @@ def _visible_in_changes(
     record_type: RecordType,
     changes: Sequence[dict[str, Any] | None],
 ) -> set[str]:
-    """Of the record ids that changes of link lists name, those the caller may read."""
+    """Of the record ids that changes of links name, those the caller may read."""
     named: dict[type[RecordColumns], set[uuid.UUID]] = {}
+    links = [
+        *((link.name, link.target) for link in record_type.link_lists),
+        *((link.name, link.target) for link in record_type.link_fields),
+    ]
     for change in changes:
-        for link in record_type.link_lists:
-            values = (change or {}).get(link.name) or {}
+        for name, target in links:
+            values = (change or {}).get(name) or {}
             for side in ("old", "new"):
-                for value in values.get(side) or []:
-                    target_id = _uuid(value)
-                    if target_id is not None:
-                        named.setdefault(link.target, set()).add(target_id)
-    return {str(found) for ids in _readable_ids(session, caller, named).values() for found in ids}
+                for target_id in _ids_of(values.get(side)):
+                    named.setdefault(target, set()).add(target_id)
+    readable_ids = _readable_ids(session, caller, named)
+    visible = {str(found) for ids in readable_ids.values() for found in ids}
+    gone = {
+        target: ids - readable_ids[target]
+        for target, ids in named.items()
+        if ids - readable_ids[target]
+    }
+    return visible | _deleted_ones_it_could_read(session, caller, gone)
+
+
+def _deleted_ones_it_could_read(
+    session: Session, caller: Caller, wanted: dict[type[RecordColumns], set[uuid.UUID]]
+) -> set[str]:
+    """Of ids that no readable record has, those of records deleted while the caller could
+    read them: their delete's audit entry keeps their partner and confidentiality. So the
+    history of a link removed by a delete names the record to whoever could see it."""
+    found: set[str] = set()
+    for target, ids in wanted.items():
+        resource = BY_MODEL[target].resource
+        for entry in audit_deletes(session, resource, ids):
+            changes = entry.changes or {}
+            partner = (changes.get("partner") or {}).get("old")
+            level = (changes.get("confidentiality") or {}).get("old")
+            if (
+                isinstance(partner, str)
+                and isinstance(level, str)
+                and caller.may_read(partner, level)
+            ):
+                found.add(str(entry.record_id))
+    return found
 
 
 def _readable_changes(
     record_type: RecordType, changes: dict[str, Any], visible: set[str]
 ) -> dict[str, Any]:
-    """A history entry's changes as the caller may see them: link lists name only the
-    records it may read; a list change it cannot see at all is left out."""
+    """A history entry's changes as the caller may see them: links name only the records
+    it may read (a single link it may not read is null); a change it cannot see at all is
+    left out."""
     result = dict(changes)
     for link in record_type.link_lists:
         change = changes.get(link.name)
@@ -789,4 +1044,16 @@ def _readable_changes(
             result.pop(link.name)
         else:
             result[link.name] = {"old": old, "new": new}
+    for link_field in record_type.link_fields:
+        change = changes.get(link_field.name)
+        if not isinstance(change, dict) or "old" not in change:
+            continue
+        old_id, new_id = (
+            value if str(value) in visible else None
+            for value in (change.get("old"), change.get("new"))
+        )
+        if old_id == new_id:
+            result.pop(link_field.name)
+        else:
+            result[link_field.name] = {"old": old_id, "new": new_id}
     return result

@@ -10,6 +10,7 @@ from app.records.kind import (
     Filters,
     RecordApi,
     RecordType,
+    ReverseLink,
     Search,
     SubjectFields,
     on_or_after,
@@ -51,6 +52,10 @@ SIGNALS = RecordType(
         postcode=("postcode", "address"),
     ),
     subject=SubjectFields(summary=("channel", "subjectKind", "theme", "partner")),
+    reverse_links=(
+        ReverseLink(name="rapportageIds", source="bestuurlijke-rapportages", link="signalIds"),
+        ReverseLink(name="inspectionIds", source="inspections", link="signalIds"),
+    ),
     counting=Counting(
         date_fields={"receivedOn": "received_on", "discussedOn": "discussed_on"},
         group_fields={

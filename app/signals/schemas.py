@@ -1,5 +1,6 @@
 """Bodies of the signals endpoints."""
 
+import uuid
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -68,6 +69,18 @@ class SignalRead(RecordOutput):
     neighbourhood: str | None
     description: str | None
     status: SignalStatus
+    rapportage_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Bestuurlijke rapportages whose `signalIds` name this signal (those the "
+        "caller may read), oldest first. Read-only.",
+        examples=[["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]],
+    )
+    inspection_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        description="Inspections whose `signalIds` name this signal (those the caller may "
+        "read), oldest first. Read-only.",
+        examples=[["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]],
+    )
 
 
 class SignalQuery(RecordQuery):

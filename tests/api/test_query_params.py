@@ -119,7 +119,7 @@ def test_a_partner_is_refused_alike(make_client: MakeClient, filled: dict[str, s
     politie = make_client("partner", "politie")
     for resource in RESOURCES:
         url = f"/api/v1/{resource}/{filled[resource]}"
-        _refused(politie.get(url, params={"expand": "x"}), "expand", "unknown-parameter")
+        _refused(politie.get(url, params={"embed": "x"}), "embed", "unknown-parameter")
         _refused(politie.get(f"{url}/history", params={"x": "1"}), "x", "unknown-parameter")
         has_status = "status" in BY_RESOURCE[resource].filters.any_of
         code = "repeated-parameter" if has_status else "unknown-parameter"

@@ -167,6 +167,8 @@ def test_stored_idempotent_responses_go_after_idempotency_hours(
     assert "deleted 1 stored idempotent responses" in capsys.readouterr().out
     with engine.connect() as connection:
         keys = connection.execute(text("SELECT key FROM idempotency_keys")).scalars().all()
-        stored = connection.execute(text("SELECT response_body FROM idempotency_keys")).all()
+        stored = (
+            connection.execute(text("SELECT response_body FROM idempotency_keys")).scalars().all()
+        )
     assert list(keys) == ["new-key"]
     assert "Jansen" in str(stored)  # the live one is kept until it expires
