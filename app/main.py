@@ -39,6 +39,7 @@ from app.records.router import record_router
 from app.reference.router import router as reference_router
 from app.safety import body_problem
 from app.settings import Settings, get_settings
+from app.vocabularies.router import router as vocabularies_router
 
 logger = logging.getLogger("app.main")
 
@@ -85,6 +86,7 @@ def create_api() -> FastAPI:
     # in this order. (The contract lists the paths in the order of TAGS.)
     api.include_router(events_router)
     api.include_router(reference_router)
+    api.include_router(vocabularies_router)
     for record_type in RECORD_TYPES:
         api.include_router(record_router(record_type))
     api.include_router(progress_router)

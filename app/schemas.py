@@ -1,10 +1,11 @@
 """Base classes for the JSON the API speaks: lowerCamelCase, unknown properties refused."""
 
-from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+
+from app.vocabularies.labels import LabelledEnum
 
 T = TypeVar("T")
 
@@ -38,17 +39,37 @@ class Page(ApiModel, Generic[T]):
     )
 
 
-class Confidentiality(StrEnum):
+class Confidentiality(LabelledEnum):
     """The ZGW confidentiality scale, from least to most confidential."""
 
-    OPENBAAR = "openbaar"
-    BEPERKT_OPENBAAR = "beperkt-openbaar"
-    INTERN = "intern"
-    ZAAKVERTROUWELIJK = "zaakvertrouwelijk"
-    VERTROUWELIJK = "vertrouwelijk"
-    CONFIDENTIEEL = "confidentieel"
-    GEHEIM = "geheim"
-    ZEER_GEHEIM = "zeer-geheim"
+    OPENBAAR = "openbaar", "Openbaar", "Voor iedereen toegankelijk."
+    BEPERKT_OPENBAAR = (
+        "beperkt-openbaar",
+        "Beperkt openbaar",
+        "Toegankelijk voor een beperkte, bekende groep buiten de eigen organisatie.",
+    )
+    INTERN = "intern", "Intern", "Alleen voor medewerkers van de eigen organisatie."
+    ZAAKVERTROUWELIJK = (
+        "zaakvertrouwelijk",
+        "Zaakvertrouwelijk",
+        "Alleen voor wie bij de behandeling van de zaak betrokken is.",
+    )
+    VERTROUWELIJK = (
+        "vertrouwelijk",
+        "Vertrouwelijk",
+        "Alleen voor een beperkte kring binnen de betrokken organisaties (standaard).",
+    )
+    CONFIDENTIEEL = (
+        "confidentieel",
+        "Confidentieel",
+        "Kennisname door onbevoegden kan de belangen van de betrokken organisaties schaden.",
+    )
+    GEHEIM = "geheim", "Geheim", "Kennisname door onbevoegden kan de belangen ernstig schaden."
+    ZEER_GEHEIM = (
+        "zeer-geheim",
+        "Zeer geheim",
+        "Kennisname door onbevoegden kan de belangen zeer ernstig schaden; het hoogste niveau.",
+    )
 
     @classmethod
     def up_to(cls, ceiling: "Confidentiality | str") -> list[str]:
@@ -56,8 +77,19 @@ class Confidentiality(StrEnum):
         return levels[: levels.index(str(ceiling)) + 1]
 
 
-class Role(StrEnum):
-    PARTNER = "partner"
-    COORDINATOR = "coordinator"
-    ANALYST = "analyst"
-    ADMIN = "admin"
+class Role(LabelledEnum):
+    """What a client or person may do (SPEC §7)."""
+
+    PARTNER = (
+        "partner",
+        "Partner",
+        "Meldt gebeurtenissen en records namens de eigen partner; leest en wijzigt "
+        "alleen die; leest de voortgang.",
+    )
+    COORDINATOR = (
+        "coordinator",
+        "Coördinator",
+        "Leest en wijzigt alle records, verwijdert, meldt mijlpalen; leest de voortgang.",
+    )
+    ANALYST = "analyst", "Analist", "Voortgang, statistieken, terugblik en exports; geen records."
+    ADMIN = "admin", "Beheerder", "Alles, en daarnaast clients, referentiedata en het auditlog."

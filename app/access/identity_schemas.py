@@ -1,11 +1,11 @@
 """Request and response bodies of the identity mappings and of `GET /me`."""
 
 import uuid
-from enum import StrEnum
 
 from pydantic import Field, model_validator
 
 from app.schemas import ApiInput, ApiModel, Confidentiality, Role
+from app.vocabularies.labels import LabelledEnum
 
 
 class IdentityMappingCreate(ApiInput):
@@ -58,9 +58,16 @@ class IdentityMappingRead(ApiModel):
     priority: int = Field(examples=[10])
 
 
-class CallerKind(StrEnum):
-    CLIENT = "client"
-    PERSON = "person"
+class CallerKind(LabelledEnum):
+    """Who is calling: an API client or a person signed in through the identity provider."""
+
+    CLIENT = "client", "Client", "Een systeem met een API-sleutel."
+    PERSON = (
+        "person",
+        "Persoon",
+        "Een medewerker die is aangemeld via de identity provider van de gemeente "
+        "(OpenID Connect).",
+    )
 
 
 class MeRead(ApiModel):

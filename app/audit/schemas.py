@@ -2,25 +2,47 @@
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
 from app.schemas import ApiModel
+from app.vocabularies.labels import LabelledEnum
 
 
-class Outcome(StrEnum):
-    SUCCESS = "success"
-    FAILURE = "failure"
-    DENIED = "denied"
-    NOT_FOUND = "not-found"
-    INVALID = "invalid"
+class Outcome(LabelledEnum):
+    """How an audited request ended."""
+
+    SUCCESS = "success", "Gelukt", "Het verzoek is uitgevoerd."
+    FAILURE = (
+        "failure",
+        "Mislukt",
+        "De authenticatie is mislukt of het verzoek kon niet worden uitgevoerd.",
+    )
+    DENIED = "denied", "Geweigerd", "De rol van de aanroeper mag dit niet."
+    NOT_FOUND = (
+        "not-found",
+        "Niet gevonden",
+        "Het record bestaat niet, of niet voor deze aanroeper (andere partner of boven "
+        "het vertrouwelijkheidsplafond).",
+    )
+    INVALID = (
+        "invalid",
+        "Ongeldig",
+        "De invoer was ongeldig (400); de waarden zelf zijn niet bewaard.",
+    )
 
 
-class ActorKind(StrEnum):
-    CLIENT = "client"
-    PERSON = "person"
+class ActorKind(LabelledEnum):
+    """Who acted: an API client or a person signed in through the identity provider."""
+
+    CLIENT = "client", "Client", "Een systeem met een API-sleutel."
+    PERSON = (
+        "person",
+        "Persoon",
+        "Een medewerker die is aangemeld via de identity provider van de gemeente "
+        "(OpenID Connect).",
+    )
 
 
 class AuditEventRead(ApiModel):

@@ -1,35 +1,66 @@
 """Bodies of the campaigns endpoints."""
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
 from app.records.fields import FreeText, RecordInput, RecordOutput, RecordQuery, Title
+from app.vocabularies.labels import LabelledEnum
 
 
-class CampaignKind(StrEnum):
-    COMMUNICATIECAMPAGNE = "communicatiecampagne"
-    BEWUSTWORDINGSTRAINING = "bewustwordingstraining"
-    BEWUSTWORDINGSBIJEENKOMST = "bewustwordingsbijeenkomst"
+class CampaignKind(LabelledEnum):
+    """The kind of communication or awareness activity."""
+
+    COMMUNICATIECAMPAGNE = (
+        "communicatiecampagne",
+        "Communicatiecampagne",
+        "Een publiekscampagne, bijvoorbeeld om melden te stimuleren.",
+    )
+    BEWUSTWORDINGSTRAINING = (
+        "bewustwordingstraining",
+        "Bewustwordingstraining",
+        "Een training om signalen van ondermijning te herkennen.",
+    )
+    BEWUSTWORDINGSBIJEENKOMST = (
+        "bewustwordingsbijeenkomst",
+        "Bewustwordingsbijeenkomst",
+        "Een bijeenkomst over ondermijning, bijvoorbeeld voor ondernemers of een wijk.",
+    )
 
 
-class Audience(StrEnum):
-    BURGERS = "burgers"
-    ONDERNEMERS = "ondernemers"
-    AMBTENAREN = "ambtenaren"
-    HANDHAVING = "handhaving"
-    WIJKMANAGERS = "wijkmanagers"
-    WONINGCORPORATIES = "woningcorporaties"
-    OVERIG = "overig"
+class Audience(LabelledEnum):
+    """Whom a campaign reaches; `ambtenaren`, `handhaving` and `wijkmanagers` are internal."""
+
+    BURGERS = "burgers", "Inwoners", "Inwoners van de gemeente (extern)."
+    ONDERNEMERS = "ondernemers", "Ondernemers", "Ondernemers en hun personeel (extern)."
+    AMBTENAREN = "ambtenaren", "Ambtenaren", "Medewerkers van de gemeente (intern)."
+    HANDHAVING = "handhaving", "Handhaving", "Toezichthouders en boa's (intern)."
+    WIJKMANAGERS = "wijkmanagers", "Wijkmanagers", "Wijkmanagers van de gemeente (intern)."
+    WONINGCORPORATIES = (
+        "woningcorporaties",
+        "Woningcorporaties",
+        "Medewerkers van woningcorporaties (extern).",
+    )
+    OVERIG = "overig", "Overig", "Een andere doelgroep (extern)."
 
 
 INTERNAL_AUDIENCES = frozenset({"ambtenaren", "handhaving", "wijkmanagers"})
 
 
-class CampaignPillar(StrEnum):
-    P2 = "p2"
-    P3 = "p3"
+class CampaignPillar(LabelledEnum):
+    """The plan pillar a campaign counts for."""
+
+    P2 = (
+        "p2",
+        "Pijler 2: weerbare overheid",
+        "Het versterken van een weerbare overheid; standaard als elke doelgroep intern is.",
+    )
+    P3 = (
+        "p3",
+        "Pijler 3: maatschappelijke weerbaarheid",
+        "Het versterken van de maatschappelijke weerbaarheid; standaard zodra een "
+        "doelgroep extern is.",
+    )
 
 
 class CampaignInput(RecordInput):

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,25 +9,46 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.problems import InvalidParam
 from app.records.registry import EVENT_TYPE_PATTERN
 from app.schemas import ApiModel
+from app.vocabularies.labels import LabelledEnum
 
 MAX_BATCH = 1000
 
 
-class EventStatus(StrEnum):
+class EventStatus(LabelledEnum):
     """What happened to an event. `duplicate` is only an answer: a redelivery stores nothing."""
 
-    ACCEPTED = "accepted"
-    DUPLICATE = "duplicate"
-    PENDING = "pending"
-    REJECTED = "rejected"
+    ACCEPTED = (
+        "accepted",
+        "Verwerkt",
+        "Het event is verwerkt: het record is aangemaakt of bijgewerkt.",
+    )
+    DUPLICATE = (
+        "duplicate",
+        "Dubbel",
+        "Dit event (zelfde `source` en `id`) was al ontvangen; er is niets opnieuw opgeslagen.",
+    )
+    PENDING = (
+        "pending",
+        "In afwachting",
+        "Het event wacht op een eerder event waarnaar het verwijst en wordt later verwerkt.",
+    )
+    REJECTED = "rejected", "Afgewezen", "Het event is afgewezen; de reden staat erbij."
 
 
-class StoredStatus(StrEnum):
+class StoredStatus(LabelledEnum):
     """The status an event has in the inbox."""
 
-    ACCEPTED = "accepted"
-    PENDING = "pending"
-    REJECTED = "rejected"
+    ACCEPTED = (
+        "accepted",
+        "Verwerkt",
+        "Het event is verwerkt: het record is aangemaakt of bijgewerkt.",
+    )
+    PENDING = (
+        "pending",
+        "In afwachting",
+        "Het event wacht op een eerder event waarnaar het verwijst en wordt later verwerkt.",
+    )
+    REJECTED = "rejected", "Afgewezen", "Het event is afgewezen; de reden staat erbij."
 
 
 class CloudEvent(BaseModel):

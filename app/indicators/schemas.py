@@ -3,29 +3,44 @@ milestone updates."""
 
 import datetime as dt
 import uuid
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from app.records.registry import RecordResource
 from app.schemas import ApiInput, ApiModel
+from app.vocabularies.labels import LabelledEnum
 
 
-class MilestoneStatus(StrEnum):
-    NIET_GESTART = "niet-gestart"
-    GESTART = "gestart"
-    AFGEROND = "afgerond"
+class MilestoneStatus(LabelledEnum):
+    """How far a milestone indicator has come."""
+
+    NIET_GESTART = "niet-gestart", "Niet gestart", "Er is nog niet aan begonnen."
+    GESTART = "gestart", "Gestart", "Het werk is begonnen maar nog niet af."
+    AFGEROND = "afgerond", "Afgerond", "De mijlpaal is bereikt."
 
 
-class IndicatorKind(StrEnum):
-    COUNT = "count"
-    MILESTONE = "milestone"
+class IndicatorKind(LabelledEnum):
+    """What an indicator measures."""
+
+    COUNT = (
+        "count",
+        "Telling",
+        "Een aantal, geteld uit de records volgens de telregel, tegen een doel per jaar "
+        "of per plan.",
+    )
+    MILESTONE = (
+        "milestone",
+        "Mijlpaal",
+        "Een resultaat dat wel of niet bereikt is, bijgehouden met mijlpaalupdates.",
+    )
 
 
-class TargetPer(StrEnum):
-    YEAR = "year"
-    PLAN = "plan"
+class TargetPer(LabelledEnum):
+    """The period a count target applies to."""
+
+    YEAR = "year", "Per jaar", "Het doel geldt voor elk kalenderjaar van het plan."
+    PLAN = "plan", "Per plan", "Het doel geldt voor de hele looptijd van het plan."
 
 
 class Target(ApiModel):

@@ -2,20 +2,42 @@
 
 import uuid
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
 from app.records.fields import FreeText, RecordInput, RecordOutput, RecordQuery, Title
+from app.vocabularies.labels import LabelledEnum
 
 
-class InspectionKind(StrEnum):
-    INTEGRALE_CONTROLE = "integrale-controle"
-    SEKSBRANCHE_CONTROLE = "seksbranche-controle"
-    GARAGEBOX_CONTROLE = "garagebox-controle"
-    BEDRIJFSVERZAMELGEBOUW_CONTROLE = "bedrijfsverzamelgebouw-controle"
-    WIJKGERICHTE_DRUGSACTIE = "wijkgerichte-drugsactie"
-    OVERIG = "overig"
+class InspectionKind(LabelledEnum):
+    """The kind of inspection or operation."""
+
+    INTEGRALE_CONTROLE = (
+        "integrale-controle",
+        "Integrale controle",
+        "Een gezamenlijke controle door gemeente en partners bij bedrijven.",
+    )
+    SEKSBRANCHE_CONTROLE = (
+        "seksbranche-controle",
+        "Controle seksbranche",
+        "Een controle van vergunde en illegale prostitutie.",
+    )
+    GARAGEBOX_CONTROLE = (
+        "garagebox-controle",
+        "Controle garageboxen",
+        "Een controle van garageboxen en opslagruimtes.",
+    )
+    BEDRIJFSVERZAMELGEBOUW_CONTROLE = (
+        "bedrijfsverzamelgebouw-controle",
+        "Controle bedrijfsverzamelgebouw",
+        "Een controle van een bedrijfsverzamelgebouw en de bedrijven erin.",
+    )
+    WIJKGERICHTE_DRUGSACTIE = (
+        "wijkgerichte-drugsactie",
+        "Wijkgerichte drugsactie",
+        "Een actie tegen drugshandel in één wijk.",
+    )
+    OVERIG = "overig", "Overig", "Een andere controle of actie."
 
 
 class InspectionInput(RecordInput):

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
@@ -15,32 +14,90 @@ from app.records.fields import (
     RecordOutput,
     RecordQuery,
 )
+from app.vocabularies.labels import LabelledEnum
 
 
-class MeasureKind(StrEnum):
-    SLUITING = "sluiting"
-    WAARSCHUWING = "waarschuwing"
-    LAST_ONDER_DWANGSOM = "last-onder-dwangsom"
-    LAST_ONDER_BESTUURSDWANG = "last-onder-bestuursdwang"
-    BIBOB_WEIGERING = "bibob-weigering"
-    BIBOB_INTREKKING = "bibob-intrekking"
-    OVERIG = "overig"
+class MeasureKind(LabelledEnum):
+    """The kind of administrative measure (bestuurlijke maatregel)."""
+
+    SLUITING = (
+        "sluiting",
+        "Sluiting (Opiumwet 13b / Gemeentewet 174a)",
+        "Sluiting van een woning, lokaal of erf door de burgemeester, op grond van "
+        "artikel 13b Opiumwet of artikel 174a Gemeentewet.",
+    )
+    WAARSCHUWING = (
+        "waarschuwing",
+        "Waarschuwing",
+        "Een schriftelijke waarschuwing vooraf, zonder sluiting; een volgende "
+        "overtreding leidt tot een zwaardere maatregel.",
+    )
+    LAST_ONDER_DWANGSOM = (
+        "last-onder-dwangsom",
+        "Last onder dwangsom",
+        "Een herstelsanctie: de overtreder moet een dwangsom betalen zolang de "
+        "overtreding niet ongedaan is gemaakt (Awb 5:31d).",
+    )
+    LAST_ONDER_BESTUURSDWANG = (
+        "last-onder-bestuursdwang",
+        "Last onder bestuursdwang",
+        "Een herstelsanctie: het bestuur beëindigt de overtreding zelf, op kosten van "
+        "de overtreder (Awb 5:21).",
+    )
+    BIBOB_WEIGERING = (
+        "bibob-weigering",
+        "Weigering op grond van de Wet Bibob",
+        "Een vergunning of subsidie is geweigerd omdat er ernstig gevaar is dat die "
+        "wordt misbruikt voor strafbare feiten (Wet Bibob).",
+    )
+    BIBOB_INTREKKING = (
+        "bibob-intrekking",
+        "Intrekking op grond van de Wet Bibob",
+        "Een verleende vergunning of subsidie is ingetrokken na een Bibob-onderzoek.",
+    )
+    OVERIG = "overig", "Overig", "Een andere bestuurlijke maatregel."
 
 
-class LegalBasis(StrEnum):
-    OPIUMWET_13B = "opiumwet-13b"
-    GEMEENTEWET_174A = "gemeentewet-174a"
-    APV = "apv"
-    WET_BIBOB = "wet-bibob"
-    OVERIG = "overig"
+class LegalBasis(LabelledEnum):
+    """The legal basis of a measure."""
+
+    OPIUMWET_13B = (
+        "opiumwet-13b",
+        "Opiumwet artikel 13b",
+        "De burgemeester kan een woning of lokaal sluiten waar drugs worden verkocht, "
+        "afgeleverd of verstrekt, of daartoe aanwezig zijn (Damocles).",
+    )
+    GEMEENTEWET_174A = (
+        "gemeentewet-174a",
+        "Gemeentewet artikel 174a",
+        "De burgemeester kan een woning of lokaal sluiten bij verstoring van de "
+        "openbare orde of ernstige vrees daarvoor.",
+    )
+    APV = (
+        "apv",
+        "Algemene plaatselijke verordening (APV)",
+        "Een bepaling uit de APV van de gemeente.",
+    )
+    WET_BIBOB = (
+        "wet-bibob",
+        "Wet Bibob",
+        "Wet bevordering integriteitsbeoordelingen door het openbaar bestuur.",
+    )
+    OVERIG = "overig", "Overig", "Een andere grondslag."
 
 
-class MeasureStatus(StrEnum):
-    VOORNEMEN = "voornemen"
-    OPGELEGD = "opgelegd"
-    IN_BEZWAAR = "in-bezwaar"
-    UITGEVOERD = "uitgevoerd"
-    INGETROKKEN = "ingetrokken"
+class MeasureStatus(LabelledEnum):
+    """Where a measure stands (SPEC §4: `ingetrokken` from any state)."""
+
+    VOORNEMEN = (
+        "voornemen",
+        "Voornemen",
+        "Het voornemen is kenbaar gemaakt; de betrokkene kan een zienswijze geven.",
+    )
+    OPGELEGD = "opgelegd", "Opgelegd", "Het besluit is genomen en bekendgemaakt."
+    IN_BEZWAAR = "in-bezwaar", "In bezwaar", "Tegen het besluit loopt een bezwaar (of beroep)."
+    UITGEVOERD = "uitgevoerd", "Uitgevoerd", "De maatregel is ten uitvoer gelegd."
+    INGETROKKEN = "ingetrokken", "Ingetrokken", "De maatregel is ingetrokken en telt niet meer mee."
 
 
 class MeasureInput(RecordInput):

@@ -1,7 +1,6 @@
 """Request and response bodies of progress, series, statistics and the indicator admin."""
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -9,21 +8,34 @@ from pydantic import Field
 from app.indicators.schemas import NOTE_DESCRIPTION, IndicatorKind, MilestoneStatus, Target
 from app.records.registry import RecordResource
 from app.schemas import ApiModel
+from app.vocabularies.labels import LabelledEnum
 
 
-class ProgressStatus(StrEnum):
-    OP_SCHEMA = "op-schema"
-    ACHTER = "achter"
-    GEEN_DOEL = "geen-doel"
-    NIET_GESTART = "niet-gestart"
-    GESTART = "gestart"
-    AFGEROND = "afgerond"
+class ProgressStatus(LabelledEnum):
+    """How an indicator stands against its target in a window."""
+
+    OP_SCHEMA = (
+        "op-schema",
+        "Op schema",
+        "De telling ligt op of boven het naar rato berekende doel.",
+    )
+    ACHTER = "achter", "Achter op schema", "De telling ligt onder het naar rato berekende doel."
+    GEEN_DOEL = (
+        "geen-doel",
+        "Geen doel",
+        "Er is geen doel gesteld; alleen de telling wordt getoond.",
+    )
+    NIET_GESTART = "niet-gestart", "Niet gestart", "De mijlpaal is nog niet gestart."
+    GESTART = "gestart", "Gestart", "De mijlpaal is gestart maar nog niet bereikt."
+    AFGEROND = "afgerond", "Afgerond", "De mijlpaal is bereikt."
 
 
-class Interval(StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
+class Interval(LabelledEnum):
+    """The length of one point of a series."""
+
+    MONTH = "month", "Maand", "Eén punt per kalendermaand."
+    QUARTER = "quarter", "Kwartaal", "Eén punt per kwartaal."
+    YEAR = "year", "Jaar", "Eén punt per kalenderjaar."
 
 
 class UpdateInWindow(ApiModel):

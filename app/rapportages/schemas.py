@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
@@ -15,12 +14,15 @@ from app.records.fields import (
     RecordOutput,
     RecordQuery,
 )
+from app.vocabularies.labels import LabelledEnum
 
 
-class RapportageStatus(StrEnum):
-    ONTVANGEN = "ontvangen"
-    IN_BEHANDELING = "in-behandeling"
-    AFGEHANDELD = "afgehandeld"
+class RapportageStatus(LabelledEnum):
+    """Where a bestuurlijke rapportage stands."""
+
+    ONTVANGEN = "ontvangen", "Ontvangen", "De rapportage is binnen, nog niet in behandeling."
+    IN_BEHANDELING = "in-behandeling", "In behandeling", "De gemeente beoordeelt de rapportage."
+    AFGEHANDELD = "afgehandeld", "Afgehandeld", "Er is op besloten, bijvoorbeeld met een maatregel."
 
 
 class BestuurlijkeRapportageInput(RecordInput):

@@ -3,13 +3,13 @@
 import re
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
 from app.pagination import MAX_LIMIT
 from app.schemas import ApiInput, ApiModel, Confidentiality
+from app.vocabularies.labels import LabelledEnum
 
 KVK_PATTERN = r"^[0-9]{8}$"
 POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
@@ -58,9 +58,15 @@ FreeText = Annotated[LongText, AfterValidator(_no_bsn)]
 Title = Annotated[ShortText, AfterValidator(_no_bsn)]
 
 
-class DrugCategory(StrEnum):
-    SOFTDRUGS = "softdrugs"
-    HARDDRUGS = "harddrugs"
+class DrugCategory(LabelledEnum):
+    """The kind of drugs a rapportage or measure concerns (Opiumwet lijst I or II)."""
+
+    SOFTDRUGS = "softdrugs", "Softdrugs", "Middelen van lijst II van de Opiumwet, zoals cannabis."
+    HARDDRUGS = (
+        "harddrugs",
+        "Harddrugs",
+        "Middelen van lijst I van de Opiumwet, zoals cocaïne, heroïne en synthetische drugs.",
+    )
 
 
 class Address(ApiInput):

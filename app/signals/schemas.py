@@ -1,7 +1,6 @@
 """Bodies of the signals endpoints."""
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
@@ -14,28 +13,59 @@ from app.records.fields import (
     RecordQuery,
     Title,
 )
+from app.vocabularies.labels import LabelledEnum
 
 
-class Channel(StrEnum):
-    CASUSOVERLEG = "casusoverleg"
-    MELD_MISDAAD_ANONIEM = "meld-misdaad-anoniem"
-    PARTNERMELDING = "partnermelding"
-    BURGERMELDING = "burgermelding"
-    EIGEN_WAARNEMING = "eigen-waarneming"
+class Channel(LabelledEnum):
+    """How a signal came in."""
+
+    CASUSOVERLEG = (
+        "casusoverleg",
+        "Casusoverleg",
+        "Ingebracht in het casusoverleg van de partners (RIEC).",
+    )
+    MELD_MISDAAD_ANONIEM = (
+        "meld-misdaad-anoniem",
+        "Meld Misdaad Anoniem",
+        "Een anonieme melding via Meld Misdaad Anoniem (M.).",
+    )
+    PARTNERMELDING = (
+        "partnermelding",
+        "Partnermelding",
+        "Gemeld door een partnerorganisatie, zoals politie, OM, SDD of OZHZ.",
+    )
+    BURGERMELDING = "burgermelding", "Burgermelding", "Gemeld door een inwoner of ondernemer."
+    EIGEN_WAARNEMING = (
+        "eigen-waarneming",
+        "Eigen waarneming",
+        "Zelf waargenomen, bijvoorbeeld door een toezichthouder of wijkmanager.",
+    )
 
 
-class SubjectKind(StrEnum):
-    BEDRIJF = "bedrijf"
-    PAND = "pand"
-    PERSOON = "persoon"
-    ONBEKEND = "onbekend"
+class SubjectKind(LabelledEnum):
+    """What a signal is about."""
+
+    BEDRIJF = "bedrijf", "Bedrijf", "Een onderneming, bij voorkeur met haar KvK-nummer."
+    PAND = "pand", "Pand", "Een gebouw, woning of bedrijfsruimte, met het adres."
+    PERSOON = (
+        "persoon",
+        "Persoon",
+        "Een natuurlijk persoon; zonder BSN, die wordt nooit vastgelegd.",
+    )
+    ONBEKEND = "onbekend", "Onbekend", "Nog niet bekend waar het signaal over gaat."
 
 
-class SignalStatus(StrEnum):
-    NIEUW = "nieuw"
-    IN_BEHANDELING = "in-behandeling"
-    DOORGEZET = "doorgezet"
-    AFGESLOTEN = "afgesloten"
+class SignalStatus(LabelledEnum):
+    """Where a signal stands."""
+
+    NIEUW = "nieuw", "Nieuw", "Ontvangen, nog niet in behandeling genomen."
+    IN_BEHANDELING = "in-behandeling", "In behandeling", "Wordt onderzocht of besproken."
+    DOORGEZET = (
+        "doorgezet",
+        "Doorgezet",
+        "Overgedragen aan een partner of omgezet in een bestuurlijke rapportage of maatregel.",
+    )
+    AFGESLOTEN = "afgesloten", "Afgesloten", "Afgehandeld; er gebeurt niets meer mee."
 
 
 class SignalInput(RecordInput):
