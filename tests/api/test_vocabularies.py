@@ -46,7 +46,8 @@ def test_every_role_reads_the_vocabularies(
         assert vocabulary["values"], name
         for value in vocabulary["values"]:
             assert set(value) == {"value", "label", "description"}
-            assert value["label"].strip() and value["description"].strip(), (name, value)
+            assert value["label"].strip(), (name, value)
+            assert value["description"].strip(), (name, value)
 
 
 def test_without_a_key_it_is_401(http: TestClient) -> None:
