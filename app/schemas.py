@@ -1,5 +1,6 @@
 """Base classes for the JSON the API speaks: lowerCamelCase, unknown properties refused."""
 
+import re
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,18 +10,47 @@ from app.vocabularies.labels import LabelledEnum
 
 T = TypeVar("T")
 
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
+# Words written otherwise than in lower case inside a title.
+_WRITTEN = {"kvk": "KvK", "api": "API", "url": "URL", "uri": "URI", "id": "id", "ids": "ids"}
+
+
+def humanize(name: str) -> str:
+    """A title from a field name: `received_on` or `receivedOn` → "Received on",
+    `kvk_number` → "KvK number" (not pydantic's "Receivedon")."""
+    words = [word.lower() for word in _WORD_START.split(name.strip("_")) if word]
+    if not words:
+        return name
+    shown = [_WRITTEN.get(word, word) for word in words]
+    first = shown[0]
+    shown[0] = first if first != words[0] else first[:1].upper() + first[1:]
+    return " ".join(shown)
+
+
+def field_title(name: str, _info: Any) -> str:
+    return humanize(name)
+
 
 class ApiModel(BaseModel):
     """Response bodies: camelCase properties."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        from_attributes=True,
+        field_title_generator=field_title,
+    )
 
 
 class ApiInput(ApiModel):
     """Request bodies: camelCase properties, and an unknown property is a 400."""
 
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=False, extra="forbid", from_attributes=True
+        alias_generator=to_camel,
+        populate_by_name=False,
+        extra="forbid",
+        from_attributes=True,
+        field_title_generator=field_title,
     )
 
 
@@ -33,7 +63,7 @@ class Page(ApiModel, Generic[T]):
         # contract): ADR wants UpperCamelCase schema names.
         return "".join(getattr(param, "__name__", str(param)) for param in params) + "Page"
 
-    items: list[T]
+    items: list[T] = Field(description="The records on this page.")
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to get the next page; null on the last."
     )

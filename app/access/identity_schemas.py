@@ -22,7 +22,7 @@ class IdentityMappingCreate(ApiInput):
         description="The value the claim must be, or contain when it is a list.",
         examples=["riec-coordinatoren"],
     )
-    role: Role = Field(examples=["coordinator"])
+    role: Role = Field(description="The role a matching person gets.", examples=["coordinator"])
     partner: str | None = Field(
         default=None,
         max_length=40,
@@ -49,13 +49,25 @@ class IdentityMappingCreate(ApiInput):
 
 
 class IdentityMappingRead(ApiModel):
-    id: uuid.UUID = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
-    claim: str = Field(examples=["groups"])
-    value: str = Field(examples=["riec-coordinatoren"])
-    role: Role = Field(examples=["coordinator"])
-    partner: str | None = Field(examples=["gemeente"])
-    max_confidentiality: Confidentiality = Field(examples=["zeer-geheim"])
-    priority: int = Field(examples=[10])
+    id: uuid.UUID = Field(
+        description="The mapping's id.", examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]
+    )
+    claim: str = Field(description="The token claim compared (e.g. `groups`).", examples=["groups"])
+    value: str = Field(
+        description="The value the claim must be, or contain when it is a list.",
+        examples=["riec-coordinatoren"],
+    )
+    role: Role = Field(description="The role a matching person gets.", examples=["coordinator"])
+    partner: str | None = Field(
+        description="The partner a matching person acts for; null for none.", examples=["gemeente"]
+    )
+    max_confidentiality: Confidentiality = Field(
+        description="The highest confidentiality level a matching person may read.",
+        examples=["zeer-geheim"],
+    )
+    priority: int = Field(
+        description="Where several mappings match, the lowest priority applies.", examples=[10]
+    )
 
 
 class CallerKind(LabelledEnum):
@@ -76,14 +88,21 @@ class MeRead(ApiModel):
     kind: CallerKind = Field(
         description="`client` for an API key, `person` for an access token.", examples=["person"]
     )
-    name: str = Field(examples=["Jan de Vries"])
+    name: str = Field(
+        description="The client's name, or the person's name or `sub`.", examples=["Jan de Vries"]
+    )
     subject: str | None = Field(
         description="The token's `sub` for a person; null for a client.",
         examples=["248289761001"],
     )
-    role: Role = Field(examples=["coordinator"])
-    partner: str | None = Field(examples=["gemeente"])
-    max_confidentiality: Confidentiality = Field(examples=["zeer-geheim"])
+    role: Role = Field(description="The caller's role.", examples=["coordinator"])
+    partner: str | None = Field(
+        description="The partner the caller acts for; null for none.", examples=["gemeente"]
+    )
+    max_confidentiality: Confidentiality = Field(
+        description="The highest confidentiality level the caller may read.",
+        examples=["zeer-geheim"],
+    )
     operations: list[str] = Field(
         description="The operationIds of the contract this caller's role may call.",
         examples=[["listSignals", "createSignal", "getMe"]],

@@ -64,37 +64,55 @@ class CampaignPillar(LabelledEnum):
 
 
 class CampaignInput(RecordInput):
-    kind: CampaignKind
-    title: Title = Field(examples=["Week tegen Mensenhandel"])
-    audiences: list[Audience] = Field(default_factory=list, max_length=7)
+    kind: CampaignKind = Field(description="The kind of campaign or session.")
+    title: Title = Field(description="Title of the campaign.", examples=["Week tegen Mensenhandel"])
+    audiences: list[Audience] = Field(
+        description="Whom it reaches.", default_factory=list, max_length=7
+    )
     pillar: CampaignPillar | None = Field(
         default=None,
         description="When omitted: `p2` if every audience is internal (ambtenaren, handhaving, "
         "wijkmanagers), else `p3`.",
         examples=["p3"],
     )
-    starts_on: date = Field(examples=["2023-01-18"])
-    ends_on: date | None = Field(default=None, examples=["2023-01-18"])
-    organisations: list[Title] = Field(
-        default_factory=list, max_length=50, examples=[["Motus", "Trivire", "Woonbron"]]
+    starts_on: date = Field(description="Date it starts.", examples=["2023-01-18"])
+    ends_on: date | None = Field(
+        description="Date it ends; not before `startsOn`.", default=None, examples=["2023-01-18"]
     )
-    participants: int | None = Field(default=None, ge=0, le=1_000_000, examples=[40])
-    description: FreeText | None = None
+    organisations: list[Title] = Field(
+        description="Organisations taking part (free-text names, e.g. Motus, Trivire).",
+        default_factory=list,
+        max_length=50,
+        examples=[["Motus", "Trivire", "Woonbron"]],
+    )
+    participants: int | None = Field(
+        description="Number of participants.", default=None, ge=0, le=1_000_000, examples=[40]
+    )
+    description: FreeText | None = Field(
+        default=None, description="Free text about the campaign (personal data; never logged)."
+    )
 
 
 class CampaignRead(RecordOutput):
-    kind: CampaignKind
-    title: str = Field(examples=["Week tegen Mensenhandel"])
-    audiences: list[Audience]
-    pillar: CampaignPillar
-    starts_on: date
-    ends_on: date | None
-    organisations: list[str] = Field(examples=[["Motus", "Trivire"]])
-    participants: int | None
-    description: str | None
+    kind: CampaignKind = Field(description="The kind of campaign or session.")
+    title: str = Field(description="Title of the campaign.", examples=["Week tegen Mensenhandel"])
+    audiences: list[Audience] = Field(description="Whom it reaches.")
+    pillar: CampaignPillar = Field(description="The plan pillar it counts for.")
+    starts_on: date = Field(description="Date it starts.")
+    ends_on: date | None = Field(description="Date it ends; not before `startsOn`.")
+    organisations: list[str] = Field(
+        description="Organisations taking part (free-text names, e.g. Motus, Trivire).",
+        examples=[["Motus", "Trivire"]],
+    )
+    participants: int | None = Field(description="Number of participants.")
+    description: str | None = Field(
+        description="Free text about the campaign (personal data; never logged)."
+    )
 
 
 class CampaignQuery(RecordQuery):
-    kind: CampaignKind | None = None
+    kind: CampaignKind | None = Field(default=None, description="Only records with this kind.")
     audience: Audience | None = Field(default=None, description="Has this audience.")
-    pillar: CampaignPillar | None = None
+    pillar: CampaignPillar | None = Field(
+        default=None, description="Only records with this pillar."
+    )

@@ -41,33 +41,45 @@ class InspectionKind(LabelledEnum):
 
 
 class InspectionInput(RecordInput):
-    kind: InspectionKind
-    occurred_on: date = Field(examples=["2023-03-09"])
-    sector: Title | None = Field(default=None, examples=["autobranche"])
-    businesses_inspected: int | None = Field(default=None, ge=0, le=100_000, examples=[6])
-    neighbourhood: Title | None = Field(default=None, examples=["Dordtse Kil"])
+    kind: InspectionKind = Field(description="What kind of inspection or operation it was.")
+    occurred_on: date = Field(description="Date it took place.", examples=["2023-03-09"])
+    sector: Title | None = Field(
+        description="Sector inspected (e.g. autobranche).", default=None, examples=["autobranche"]
+    )
+    businesses_inspected: int | None = Field(
+        description="Number of businesses inspected.", default=None, ge=0, le=100_000, examples=[6]
+    )
+    neighbourhood: Title | None = Field(
+        description="Neighbourhood (wijk or buurt).", default=None, examples=["Dordtse Kil"]
+    )
     partners: list[str] = Field(
         default_factory=list,
         max_length=20,
         description="Codes of the partners taking part.",
         examples=[["gemeente", "politie", "ozhz"]],
     )
-    findings: FreeText | None = None
+    findings: FreeText | None = Field(
+        default=None, description="What was found (personal data; never logged)."
+    )
     signal_ids: list[uuid.UUID] = Field(
-        default_factory=list, max_length=100, description="Signals that came out of it."
+        default_factory=list,
+        max_length=100,
+        description="Signals that came out of it.",
     )
 
 
 class InspectionRead(RecordOutput):
-    kind: InspectionKind
-    occurred_on: date
-    sector: str | None
-    businesses_inspected: int | None
-    neighbourhood: str | None
-    partners: list[str] = Field(examples=[["gemeente", "politie", "ozhz"]])
-    findings: str | None
-    signal_ids: list[uuid.UUID]
+    kind: InspectionKind = Field(description="What kind of inspection or operation it was.")
+    occurred_on: date = Field(description="Date it took place.")
+    sector: str | None = Field(description="Sector inspected (e.g. autobranche).")
+    businesses_inspected: int | None = Field(description="Number of businesses inspected.")
+    neighbourhood: str | None = Field(description="Neighbourhood (wijk or buurt).")
+    partners: list[str] = Field(
+        description="Codes of the partners taking part.", examples=[["gemeente", "politie", "ozhz"]]
+    )
+    findings: str | None = Field(description="What was found (personal data; never logged).")
+    signal_ids: list[uuid.UUID] = Field(description="The signals that came out of it.")
 
 
 class InspectionQuery(RecordQuery):
-    kind: InspectionKind | None = None
+    kind: InspectionKind | None = Field(default=None, description="Only records with this kind.")

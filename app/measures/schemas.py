@@ -101,41 +101,67 @@ class MeasureStatus(LabelledEnum):
 
 
 class MeasureInput(RecordInput):
-    kind: MeasureKind
-    legal_basis: LegalBasis | None = None
-    drug_category: DrugCategory | None = None
-    decided_on: date = Field(examples=["2023-03-20"])
+    kind: MeasureKind = Field(description="The kind of measure.")
+    legal_basis: LegalBasis | None = Field(
+        default=None, description="The legal basis of the measure."
+    )
+    drug_category: DrugCategory | None = Field(
+        default=None, description="The kind of drugs concerned, if any."
+    )
+    decided_on: date = Field(description="Date the measure was decided.", examples=["2023-03-20"])
     rapportage_id: uuid.UUID | None = Field(
-        default=None, description="The bestuurlijke rapportage that grounds the measure."
+        default=None,
+        description="The bestuurlijke rapportage that grounds the measure.",
     )
     duration_months: int | None = Field(
-        default=None, ge=1, le=120, description="For closures.", examples=[3]
+        default=None,
+        ge=1,
+        le=120,
+        description="For closures.",
+        examples=[3],
     )
-    address: Address | None = None
+    address: Address | None = Field(default=None, description="Address of the premises concerned.")
     kvk_number: KvkNumber | None = Field(
         default=None,
         description="KvK number of the business concerned (a Bibob refusal, a closure).",
         examples=["12345678"],
     )
-    description: FreeText | None = None
-    status: MeasureStatus = MeasureStatus.VOORNEMEN
+    description: FreeText | None = Field(
+        default=None, description="Free text about the measure (personal data; never logged)."
+    )
+    status: MeasureStatus = Field(
+        default=MeasureStatus.VOORNEMEN,
+        description="Workflow status; on create it defaults to `voornemen`. A withdrawn "
+        "(`ingetrokken`) measure no longer counts.",
+    )
 
 
 class MeasureRead(RecordOutput):
-    kind: MeasureKind
-    legal_basis: LegalBasis | None
-    drug_category: DrugCategory | None
-    decided_on: date
-    rapportage_id: uuid.UUID | None
-    duration_months: int | None
-    address: Address | None
-    kvk_number: str | None
-    description: str | None
-    status: MeasureStatus
+    kind: MeasureKind = Field(description="The kind of measure.")
+    legal_basis: LegalBasis | None = Field(description="The legal basis of the measure.")
+    drug_category: DrugCategory | None = Field(description="The kind of drugs concerned, if any.")
+    decided_on: date = Field(description="Date the measure was decided.")
+    rapportage_id: uuid.UUID | None = Field(
+        description="The bestuurlijke rapportage the measure follows from, if any."
+    )
+    duration_months: int | None = Field(description="Duration of a closure in months.")
+    address: Address | None = Field(description="Address of the premises concerned.")
+    kvk_number: str | None = Field(description="KvK number (8 digits) of the business concerned.")
+    description: str | None = Field(
+        description="Free text about the measure (personal data; never logged)."
+    )
+    status: MeasureStatus = Field(
+        description="Workflow status; on create it defaults to `voornemen`. A withdrawn "
+        "(`ingetrokken`) measure no longer counts."
+    )
 
 
 class MeasureQuery(RecordQuery):
-    kind: MeasureKind | None = None
-    legal_basis: LegalBasis | None = None
-    drug_category: DrugCategory | None = None
-    status: MeasureStatus | None = None
+    kind: MeasureKind | None = Field(default=None, description="Only records with this kind.")
+    legal_basis: LegalBasis | None = Field(
+        default=None, description="Only records with this legal basis."
+    )
+    drug_category: DrugCategory | None = Field(
+        default=None, description="Only records with this drug category."
+    )
+    status: MeasureStatus | None = Field(default=None, description="Only records with this status.")

@@ -70,12 +70,16 @@ class DrugCategory(LabelledEnum):
 
 
 class Address(ApiInput):
-    street: Title | None = Field(default=None, examples=["Voorstraat"])
+    street: Title | None = Field(description="Street name.", default=None, examples=["Voorstraat"])
     house_number: Annotated[str, StringConstraints(max_length=20)] | None = Field(
-        default=None, examples=["12a"]
+        description="House number with any addition (`12a`).", default=None, examples=["12a"]
     )
-    postcode: Postcode | None = Field(default=None, examples=["3311 AB"])
-    city: Title | None = Field(default=None, examples=["Dordrecht"])
+    postcode: Postcode | None = Field(
+        description="Dutch postcode, normalised to `1234 AB`.", default=None, examples=["3311 AB"]
+    )
+    city: Title | None = Field(
+        description="Place (woonplaats).", default=None, examples=["Dordrecht"]
+    )
 
 
 class RecordInput(ApiInput):
@@ -93,22 +97,44 @@ class RecordInput(ApiInput):
         "may name another, and a client that acts for no partner must name one.",
         examples=["politie"],
     )
-    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
-    confidentiality: Confidentiality = Field(default=Confidentiality.VERTROUWELIJK)
+    theme: str | None = Field(
+        description="The theme (code from `/themes`) the record belongs to.",
+        default=None,
+        max_length=60,
+        examples=["drugs"],
+    )
+    confidentiality: Confidentiality = Field(
+        description="ZGW confidentiality level; default `vertrouwelijk`. A caller never sees "
+        "records above its `maxConfidentiality`.",
+        default=Confidentiality.VERTROUWELIJK,
+    )
 
 
 class RecordOutput(ApiModel):
     """What every record's representation holds besides its own fields."""
 
-    id: uuid.UUID
-    reference: str = Field(examples=["SIG-2023-000017"])
-    partner: str = Field(examples=["politie"])
-    external_id: str | None = Field(examples=["BVH-2023-0042"])
-    theme: str | None = Field(examples=["drugs"])
-    confidentiality: Confidentiality
-    created_at: datetime
-    updated_at: datetime
-    version: int = Field(examples=[1])
+    id: uuid.UUID = Field(description="The record's id (UUID, made by the server).")
+    reference: str = Field(
+        description="Human-readable reference made by the server: prefix, year, number.",
+        examples=["SIG-2023-000017"],
+    )
+    partner: str = Field(
+        description="The owning partner (code from `/partners`).", examples=["politie"]
+    )
+    external_id: str | None = Field(
+        description="The partner's own id of the record; unique per partner and resource.",
+        examples=["BVH-2023-0042"],
+    )
+    theme: str | None = Field(
+        description="The theme (code from `/themes`) the record belongs to.", examples=["drugs"]
+    )
+    confidentiality: Confidentiality = Field(description="ZGW confidentiality level.")
+    created_at: datetime = Field(description="When the record was registered (UTC).")
+    updated_at: datetime = Field(description="When the record last changed (UTC).")
+    version: int = Field(
+        description="Version number, raised by every change; the `ETag` is this version.",
+        examples=[1],
+    )
 
 
 class RecordQuery(ApiInput):
@@ -123,9 +149,21 @@ class RecordQuery(ApiInput):
         description="The `nextCursor` of the previous page.",
         examples=["AZLIpFjzek6b3l9KHCs9Tg"],
     )
-    partner: str | None = Field(default=None, max_length=40, examples=["politie"])
-    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
-    confidentiality: Confidentiality | None = None
+    partner: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Only records of this partner (code).",
+        examples=["politie"],
+    )
+    theme: str | None = Field(
+        default=None,
+        max_length=60,
+        description="Only records with this theme (code).",
+        examples=["drugs"],
+    )
+    confidentiality: Confidentiality | None = Field(
+        default=None, description="Only records at this confidentiality level."
+    )
     from_: date | None = Field(
         default=None,
         alias="from",

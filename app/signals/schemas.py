@@ -69,32 +69,53 @@ class SignalStatus(LabelledEnum):
 
 
 class SignalInput(RecordInput):
-    channel: Channel
-    received_on: date = Field(examples=["2023-02-14"])
+    channel: Channel = Field(description="How the signal came in.")
+    received_on: date = Field(description="Date the signal was received.", examples=["2023-02-14"])
     discussed_on: date | None = Field(
-        default=None, description="Date of the case meeting that discussed it.", examples=[None]
+        default=None,
+        description="Date of the case meeting that discussed it.",
+        examples=[None],
     )
-    subject_kind: SubjectKind = SubjectKind.ONBEKEND
-    kvk_number: KvkNumber | None = Field(default=None, examples=["12345678"])
-    address: Address | None = None
-    neighbourhood: Title | None = Field(default=None, examples=["Binnenstad"])
-    description: FreeText | None = None
-    status: SignalStatus = SignalStatus.NIEUW
+    subject_kind: SubjectKind = Field(
+        default=SubjectKind.ONBEKEND, description="What the signal is about."
+    )
+    kvk_number: KvkNumber | None = Field(
+        description="KvK number (8 digits) of the business concerned.",
+        default=None,
+        examples=["12345678"],
+    )
+    address: Address | None = Field(default=None, description="Address of the premises concerned.")
+    neighbourhood: Title | None = Field(
+        description="Neighbourhood (wijk or buurt).", default=None, examples=["Binnenstad"]
+    )
+    description: FreeText | None = Field(
+        default=None, description="Free text about the signal (personal data; never logged)."
+    )
+    status: SignalStatus = Field(
+        default=SignalStatus.NIEUW, description="Workflow status; on create it defaults to `nieuw`."
+    )
 
 
 class SignalRead(RecordOutput):
-    channel: Channel
-    received_on: date
-    discussed_on: date | None
-    subject_kind: SubjectKind
-    kvk_number: str | None
-    address: Address | None
-    neighbourhood: str | None
-    description: str | None
-    status: SignalStatus
+    channel: Channel = Field(description="How the signal came in.")
+    received_on: date = Field(description="Date the signal was received.")
+    discussed_on: date | None = Field(
+        description="Date of the case meeting (casusoverleg) that discussed it; not before "
+        "`receivedOn`."
+    )
+    subject_kind: SubjectKind = Field(description="What the signal is about.")
+    kvk_number: str | None = Field(description="KvK number (8 digits) of the business concerned.")
+    address: Address | None = Field(description="Address of the premises concerned.")
+    neighbourhood: str | None = Field(description="Neighbourhood (wijk or buurt).")
+    description: str | None = Field(
+        description="Free text about the signal (personal data; never logged)."
+    )
+    status: SignalStatus = Field(description="Workflow status; on create it defaults to `nieuw`.")
 
 
 class SignalQuery(RecordQuery):
-    channel: Channel | None = None
-    subject_kind: SubjectKind | None = None
-    status: SignalStatus | None = None
+    channel: Channel | None = Field(default=None, description="Only records with this channel.")
+    subject_kind: SubjectKind | None = Field(
+        default=None, description="Only records with this kind of subject."
+    )
+    status: SignalStatus | None = Field(default=None, description="Only records with this status.")
