@@ -1,14 +1,39 @@
 """Base classes for the JSON the API speaks: lowerCamelCase, unknown properties refused."""
 
 import re
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from app.vocabularies.labels import LabelledEnum
 
 T = TypeVar("T")
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _written_as(pattern: re.Pattern[str], shape: str) -> Callable[[Any], Any]:
+    """Pydantic also takes a number (`0`, `"0.5"`) as a Unix time for a date or a moment;
+    the contract says ISO 8601, so only that is accepted."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not pattern.match(value.strip()):
+            raise ValueError(f"Write it as ISO 8601: `{shape}`.")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"Write it as ISO 8601: `{shape}`, not a number.")
+        return value
+
+    return check
+
+
+IsoDate = Annotated[date, BeforeValidator(_written_as(_ISO_DATE, "YYYY-MM-DD"))]
+IsoMoment = Annotated[
+    AwareDatetime, BeforeValidator(_written_as(_ISO_DATETIME, "YYYY-MM-DDThh:mm:ss+hh:mm"))
+]
 
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 # Words written otherwise than in lower case inside a title.

@@ -2,13 +2,13 @@
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
 from app.pagination import MAX_LIMIT
-from app.schemas import ApiInput, ApiModel, Confidentiality
+from app.schemas import ApiInput, ApiModel, Confidentiality, IsoDate
 from app.vocabularies.labels import LabelledEnum
 
 KVK_PATTERN = r"^[0-9]{8}$"
@@ -164,12 +164,12 @@ class RecordQuery(ApiInput):
     confidentiality: Confidentiality | None = Field(
         default=None, description="Only records at this confidentiality level."
     )
-    from_: date | None = Field(
+    from_: IsoDate | None = Field(
         default=None,
         alias="from",
         description="On or after this date (inclusive).",
         examples=["2023-01-01"],
     )
-    to: date | None = Field(
+    to: IsoDate | None = Field(
         default=None, description="On or before this date (inclusive).", examples=["2023-04-30"]
     )
