@@ -51,6 +51,8 @@ POLICY: dict[str, set[str]] = {
     "listIdentityMappings": ADMIN,
     "deleteIdentityMapping": ADMIN,
     "getMe": EVERYONE,
+    # Screens' dropdowns, badges and workflow buttons (issue 13, SPEC §4.3).
+    "getVocabularies": EVERYONE,
     **{
         template.format(name): roles
         for name in ("Signal", "BestuurlijkeRapportage", "Measure", "Campaign", "Inspection")
