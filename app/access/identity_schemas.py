@@ -34,6 +34,7 @@ class IdentityMappingCreate(ApiInput):
         description="The most confidential level the person may see.",
     )
     priority: int = Field(
+        strict=True,
         default=100,
         ge=0,
         le=1_000_000,

@@ -86,7 +86,12 @@ class CampaignInput(RecordInput):
         examples=[["Motus", "Trivire", "Woonbron"]],
     )
     participants: int | None = Field(
-        description="Number of participants.", default=None, ge=0, le=1_000_000, examples=[40]
+        strict=True,
+        description="Number of participants.",
+        default=None,
+        ge=0,
+        le=1_000_000,
+        examples=[40],
     )
     description: FreeText | None = Field(
         default=None, description="Free text about the campaign (personal data; never logged)."

@@ -168,7 +168,9 @@ class CountingRuleInput(ApiInput):
 
 
 class TargetInput(ApiInput):
-    value: int = Field(description="The number to reach.", ge=0, le=1_000_000, examples=[10])
+    value: int = Field(
+        strict=True, description="The number to reach.", ge=0, le=1_000_000, examples=[10]
+    )
     per: str = Field(
         description="The period the number applies to: `year` or `plan`.",
         pattern="^(year|plan)$",

@@ -47,7 +47,12 @@ class InspectionInput(RecordInput):
         description="Sector inspected (e.g. autobranche).", default=None, examples=["autobranche"]
     )
     businesses_inspected: int | None = Field(
-        description="Number of businesses inspected.", default=None, ge=0, le=100_000, examples=[6]
+        strict=True,
+        description="Number of businesses inspected.",
+        default=None,
+        ge=0,
+        le=100_000,
+        examples=[6],
     )
     neighbourhood: Title | None = Field(
         description="Neighbourhood (wijk or buurt).", default=None, examples=["Dordtse Kil"]

@@ -114,6 +114,7 @@ class MeasureInput(RecordInput):
         description="The bestuurlijke rapportage that grounds the measure.",
     )
     duration_months: int | None = Field(
+        strict=True,
         default=None,
         ge=1,
         le=120,

@@ -35,3 +35,40 @@ def test_a_number_is_no_date(make_client: MakeClient, url: str, name: str) -> No
 )
 def test_iso_dates_still_work(make_client: MakeClient, url: str) -> None:
     assert make_client("admin").get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "name"),
+    [
+        (
+            "/api/v1/identity-mappings",
+            {"claim": "groups", "value": "riec", "role": "coordinator", "priority": False},
+            "priority",
+        ),
+        (
+            "/api/v1/inspections",
+            {"kind": "overig", "occurredOn": "2023-03-01", "businessesInspected": True},
+            "businessesInspected",
+        ),
+        (
+            "/api/v1/campaigns",
+            {
+                "kind": "communicatiecampagne",
+                "title": "Meld het",
+                "audiences": ["burgers"],
+                "startsOn": "2023-03-01",
+                "participants": "12",
+            },
+            "participants",
+        ),
+    ],
+)
+def test_a_boolean_or_a_string_is_no_number(
+    make_client: MakeClient, url: str, body: dict[str, object], name: str
+) -> None:
+    """Pydantic alone took `false` as 0 and `"12"` as 12."""
+    admin = make_client("admin")
+    response = admin.post(url, json={**body, "partner": "gemeente"} if "kind" in body else body)
+    assert response.status_code == 400, response.text
+    assert name in [param["name"] for param in response.json()["invalidParams"]]
+    assert admin.get(url).json()["items"] == []
