@@ -4,13 +4,14 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from asgi_correlation_id import correlation_id
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import ClientDisconnect, Request
+from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import API_VERSION
@@ -36,14 +37,7 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "Referrer-Policy": "no-referrer",
 }
-# The interactive documentation page loads Swagger UI's script and styles from its CDN.
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: "
-    "https://fastapi.tiangolo.com; connect-src 'self'; frame-ancestors 'none'"
-)
 CONTRACT_PATH = "/api/v1/openapi.json"
-DOCS_PATH = "/api/v1/docs"
 
 
 def current_trace_id() -> str | None:
@@ -80,10 +74,9 @@ class ConventionsMiddleware:
                 status_code = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["API-Version"] = API_VERSION
+                # The documentation page sets its own Content-Security-Policy.
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if path == DOCS_PATH:
-                    headers["Content-Security-Policy"] = DOCS_CSP
                 headers.setdefault("Cache-Control", "no-store")
                 if path == CONTRACT_PATH:
                     headers["Access-Control-Allow-Origin"] = "*"
@@ -166,6 +159,85 @@ class ConventionsMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _answers(routes: Sequence[BaseRoute], scope: Scope) -> bool:
+    """Whether the routes take this request, as the router would choose (first full match;
+    a mount takes every path under it)."""
+    for route in routes:
+        match, child_scope = route.matches(scope)
+        if match is not Match.FULL:
+            continue
+        if isinstance(route, Mount):
+            inner = route.routes
+            if not inner:  # mounted files (the documentation's assets)
+                return scope["method"] in {"GET", "HEAD"}
+            return _answers(inner, {**scope, **child_scope})
+        return True
+    return False
+
+
+def allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
+    """The methods the routes answer at the request's path, `OPTIONS` included; empty where
+    no route has the path."""
+    methods = {method for method in _METHODS if _answers(routes, {**scope, "method": method})}
+    return methods | {"OPTIONS"} if methods else methods
+
+
+class AllowedMethodsMiddleware:
+    """`OPTIONS` on any path answers 204 with an `Allow` header listing its methods, and a
+    405 lists them in `Allow` too (SPEC §8). The routes of one path are separate routes per
+    method, so the router alone would name only the first one's. A CORS preflight (`OPTIONS`
+    with `Origin` and `Access-Control-Request-Method`) never gets here: the CORS middleware,
+    outside this one, answers it as configured."""
+
+    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[BaseRoute]]) -> None:
+        self.app = app
+        self.routes = routes
+        self._allow: dict[str, str] = {}
+
+    def _allow_header(self, scope: Scope) -> str:
+        path: str = scope["path"]
+        if path not in self._allow:
+            methods = allowed_methods(self.routes(), scope)
+            allow = ", ".join(sorted(methods))
+            if len(self._allow) > 10_000:  # paths carry ids: keep the cache bounded
+                self._allow.clear()
+            self._allow[path] = allow
+        return self._allow[path]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # As it arrives: the router changes `root_path` on its way into the mounted API.
+        arrived: Scope = {
+            "type": "http",
+            "path": scope["path"],
+            "root_path": scope.get("root_path", ""),
+        }
+        if scope["method"] == "OPTIONS":
+            allow = self._allow_header(arrived)
+            if allow:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 204,
+                        "headers": [(b"allow", allow.encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+
+        async def send_with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                MutableHeaders(scope=message)["Allow"] = self._allow_header(arrived)
+            await send(message)
+
+        await self.app(scope, receive, send_with_allow)
 
 
 _UUIDISH = re.compile(r"/[0-9a-fA-F-]{16,}")

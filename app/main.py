@@ -23,8 +23,9 @@ from app.access.service import ensure_admin_client
 from app.access.token_auth import People
 from app.audit.refusals import audit_refusal
 from app.audit.router import router as audit_router
-from app.conventions import ConventionsMiddleware
+from app.conventions import AllowedMethodsMiddleware, ConventionsMiddleware
 from app.db import DATABASE_UNAVAILABLE_ERRORS, database_error_name, make_engine
+from app.documentation import install_documentation, install_pointers
 from app.events.queries import sweep_pending_events_at_start
 from app.events.router import router as events_router
 from app.health import router as health_router
@@ -41,6 +42,7 @@ from app.safety import body_problem
 from app.settings import Settings, get_settings
 from app.strict_query import strict_query_parameters
 from app.subjects.router import router as subjects_router
+from app.vocabularies.router import router as vocabularies_router
 
 logger = logging.getLogger("app.main")
 
@@ -83,7 +85,7 @@ def create_api() -> FastAPI:
         title="Ondermijningsmonitor API",
         version=API_VERSION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # app/documentation.py, from local assets
         redoc_url=None,
         redirect_slashes=False,
         # After authentication: a stranger learns nothing, not even which parameters exist.
@@ -93,6 +95,7 @@ def create_api() -> FastAPI:
     # in this order. (The contract lists the paths in the order of TAGS.)
     api.include_router(events_router)
     api.include_router(reference_router)
+    api.include_router(vocabularies_router)
     for record_type in RECORD_TYPES:
         api.include_router(record_router(record_type))
     api.include_router(subjects_router)
@@ -102,6 +105,7 @@ def create_api() -> FastAPI:
     api.include_router(identity_router)
     api.include_router(me_router)
     api.include_router(audit_router)
+    install_documentation(api)
     install_problem_handlers(api, on_refusal=audit_refusal, body_problem=body_problem)
 
     def openapi() -> dict[str, Any]:
@@ -164,10 +168,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(health_router)
+    install_pointers(app)
     app.mount("/api/v1", create_api())
     install_problem_handlers(app)
     instrument(app)
-    # Outermost last: the conventions see every response, CORS included.
+    # Outermost last: the conventions see every response, CORS included; CORS answers its
+    # preflights before `OPTIONS` reaches the allowed methods.
+    app.add_middleware(AllowedMethodsMiddleware, routes=lambda: app.routes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

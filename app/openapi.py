@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from app import API_VERSION
 from app.problems import PROBLEM_JSON, PROBLEM_TYPE_BASE, Problem
+from app.schemas import humanize
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -370,6 +371,16 @@ def _rename_schemas(schema: dict[str, Any]) -> None:
     components["schemas"] = dict(sorted(components["schemas"].items()))
 
 
+def _add_titles(schemas: dict[str, Any]) -> None:
+    """Every property gets a title made from its name where its schema gave none (a `$ref`,
+    a model outside `ApiModel`); machine-made ones ("Receivedon") are replaced too."""
+    for schema in schemas.values():
+        for name, prop in schema.get("properties", {}).items():
+            title = prop.get("title")
+            if title is None or (title == name.title() and title != humanize(name)):
+                prop["title"] = humanize(name)
+
+
 def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]]) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -417,6 +428,7 @@ def build_openapi(app: FastAPI, *, description: str, tags: list[dict[str, str]])
             patch_name = f"{model.__name__}Patch"
             schemas[patch_name] = _patch_variant(model_schema, patch_name)
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
+    _add_titles(schemas)
     _rename_schemas(schema)
     _add_examples(schema)
     _add_links(schema)

@@ -35,12 +35,21 @@ class InvalidParam(BaseModel):
 class Problem(BaseModel):
     """RFC 9457 problem details."""
 
-    type: str = Field(examples=[f"{PROBLEM_TYPE_BASE}not-found"])
-    title: str = Field(examples=["Not Found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["No signal with this id."])
-    instance: str = Field(examples=["/api/v1/signals/0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
-    invalidParams: list[InvalidParam] | None = None  # noqa: N815 - contract name
+    type: str = Field(
+        description="Problem type URI (RFC 9457).", examples=[f"{PROBLEM_TYPE_BASE}not-found"]
+    )
+    title: str = Field(description="Short summary of the problem type.", examples=["Not Found"])
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(
+        description="What went wrong with this request.", examples=["No signal with this id."]
+    )
+    instance: str = Field(
+        description="The request's path.",
+        examples=["/api/v1/signals/0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"],
+    )
+    invalidParams: list[InvalidParam] | None = Field(  # noqa: N815 - contract name
+        default=None, description="Every invalid input, with its name and reason."
+    )
 
 
 class DomainError(Exception):

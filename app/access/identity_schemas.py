@@ -1,11 +1,11 @@
 """Request and response bodies of the identity mappings and of `GET /me`."""
 
 import uuid
-from enum import StrEnum
 
 from pydantic import Field, model_validator
 
 from app.schemas import ApiInput, ApiModel, Confidentiality, Role
+from app.vocabularies.labels import LabelledEnum
 
 
 class IdentityMappingCreate(ApiInput):
@@ -22,7 +22,7 @@ class IdentityMappingCreate(ApiInput):
         description="The value the claim must be, or contain when it is a list.",
         examples=["riec-coordinatoren"],
     )
-    role: Role = Field(examples=["coordinator"])
+    role: Role = Field(description="The role a matching person gets.", examples=["coordinator"])
     partner: str | None = Field(
         default=None,
         max_length=40,
@@ -34,6 +34,7 @@ class IdentityMappingCreate(ApiInput):
         description="The most confidential level the person may see.",
     )
     priority: int = Field(
+        strict=True,
         default=100,
         ge=0,
         le=1_000_000,
@@ -49,18 +50,37 @@ class IdentityMappingCreate(ApiInput):
 
 
 class IdentityMappingRead(ApiModel):
-    id: uuid.UUID = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
-    claim: str = Field(examples=["groups"])
-    value: str = Field(examples=["riec-coordinatoren"])
-    role: Role = Field(examples=["coordinator"])
-    partner: str | None = Field(examples=["gemeente"])
-    max_confidentiality: Confidentiality = Field(examples=["zeer-geheim"])
-    priority: int = Field(examples=[10])
+    id: uuid.UUID = Field(
+        description="The mapping's id.", examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]
+    )
+    claim: str = Field(description="The token claim compared (e.g. `groups`).", examples=["groups"])
+    value: str = Field(
+        description="The value the claim must be, or contain when it is a list.",
+        examples=["riec-coordinatoren"],
+    )
+    role: Role = Field(description="The role a matching person gets.", examples=["coordinator"])
+    partner: str | None = Field(
+        description="The partner a matching person acts for; null for none.", examples=["gemeente"]
+    )
+    max_confidentiality: Confidentiality = Field(
+        description="The highest confidentiality level a matching person may read.",
+        examples=["zeer-geheim"],
+    )
+    priority: int = Field(
+        description="Where several mappings match, the lowest priority applies.", examples=[10]
+    )
 
 
-class CallerKind(StrEnum):
-    CLIENT = "client"
-    PERSON = "person"
+class CallerKind(LabelledEnum):
+    """Who is calling: an API client or a person signed in through the identity provider."""
+
+    CLIENT = "client", "Client", "Een systeem met een API-sleutel."
+    PERSON = (
+        "person",
+        "Persoon",
+        "Een medewerker die is aangemeld via de identity provider van de gemeente "
+        "(OpenID Connect).",
+    )
 
 
 class MeRead(ApiModel):
@@ -69,14 +89,21 @@ class MeRead(ApiModel):
     kind: CallerKind = Field(
         description="`client` for an API key, `person` for an access token.", examples=["person"]
     )
-    name: str = Field(examples=["Jan de Vries"])
+    name: str = Field(
+        description="The client's name, or the person's name or `sub`.", examples=["Jan de Vries"]
+    )
     subject: str | None = Field(
         description="The token's `sub` for a person; null for a client.",
         examples=["248289761001"],
     )
-    role: Role = Field(examples=["coordinator"])
-    partner: str | None = Field(examples=["gemeente"])
-    max_confidentiality: Confidentiality = Field(examples=["zeer-geheim"])
+    role: Role = Field(description="The caller's role.", examples=["coordinator"])
+    partner: str | None = Field(
+        description="The partner the caller acts for; null for none.", examples=["gemeente"]
+    )
+    max_confidentiality: Confidentiality = Field(
+        description="The highest confidentiality level the caller may read.",
+        examples=["zeer-geheim"],
+    )
     operations: list[str] = Field(
         description="The operationIds of the contract this caller's role may call.",
         examples=[["listSignals", "createSignal", "getMe"]],

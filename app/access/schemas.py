@@ -10,8 +10,13 @@ from app.schemas import ApiInput, ApiModel, Confidentiality, Role
 
 
 class ClientCreate(ApiInput):
-    name: str = Field(min_length=1, max_length=200, examples=["Politie Zuid-Holland Zuid"])
-    role: Role = Field(examples=["partner"])
+    name: str = Field(
+        description="A name for the client, e.g. the partner system.",
+        min_length=1,
+        max_length=200,
+        examples=["Politie Zuid-Holland Zuid"],
+    )
+    role: Role = Field(description="What the client may do.", examples=["partner"])
     partner: str | None = Field(
         default=None,
         max_length=40,
@@ -49,9 +54,11 @@ class ClientCreate(ApiInput):
 
 
 class ClientRead(ApiModel):
-    id: uuid.UUID = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
-    name: str = Field(examples=["Politie Zuid-Holland Zuid"])
-    role: Role = Field(examples=["partner"])
+    id: uuid.UUID = Field(
+        description="The client's id.", examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]
+    )
+    name: str = Field(description="The client's name.", examples=["Politie Zuid-Holland Zuid"])
+    role: Role = Field(description="What the client may do.", examples=["partner"])
     partner: str | None = Field(
         description="The partner it acts for; null for roles that see every partner.",
         examples=["politie"],
@@ -68,8 +75,13 @@ class ClientRead(ApiModel):
         description="The first characters of the key (at most 8), to recognise it.",
         examples=["omk_y9F7"],
     )
-    created_at: datetime = Field(examples=["2024-03-01T09:30:00Z"])
-    expires_at: datetime | None = Field(examples=["2027-12-31T23:59:59Z"])
+    created_at: datetime = Field(
+        description="When the client was made (UTC).", examples=["2024-03-01T09:30:00Z"]
+    )
+    expires_at: datetime | None = Field(
+        description="When its key stops working (UTC); null for never.",
+        examples=["2027-12-31T23:59:59Z"],
+    )
     revoked_at: datetime | None = Field(
         description="When the key was revoked; null while it is valid.", examples=[None]
     )

@@ -4,14 +4,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime
 
 from app.access.dependencies import AdminClient
 from app.audit.schemas import AuditEventRead, Outcome
 from app.audit.service import list_audit_events
 from app.db import SessionDep
 from app.pagination import CursorParam, LimitParam, set_next_link, split_page
-from app.schemas import Page
+from app.schemas import IsoMoment, Page
 
 router = APIRouter(prefix="/audit-events", tags=["Audit"])
 
@@ -49,7 +48,7 @@ def list_audit(
         Outcome | None, Query(description="Only this outcome.", examples=["denied"])
     ] = None,
     from_: Annotated[
-        AwareDatetime | None,
+        IsoMoment | None,
         Query(
             alias="from",
             description="Entries at or after this moment (with offset).",
@@ -57,7 +56,7 @@ def list_audit(
         ),
     ] = None,
     to: Annotated[
-        AwareDatetime | None,
+        IsoMoment | None,
         Query(
             description="Entries at or before this moment (with offset).",
             examples=["2024-12-31T23:59:59Z"],

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -27,7 +26,7 @@ from app.events.schemas import (
 from app.openapi import problems, registered_schema
 from app.pagination import CursorParam, LimitParam, set_next_link, split_page
 from app.problems import InvalidInput, PayloadTooLarge, problem_response
-from app.schemas import Page, Role
+from app.schemas import IsoMoment, Page, Role
 
 CLOUDEVENT = "application/cloudevents+json"
 CLOUDEVENT_BATCH = "application/cloudevents-batch+json"
@@ -259,7 +258,7 @@ def list_events(
         Query(max_length=500, description="Only this source.", examples=["urn:nl:politie:zhz:bvh"]),
     ] = None,
     from_: Annotated[
-        AwareDatetime | None,
+        IsoMoment | None,
         Query(
             alias="from",
             description="Events whose `time` is at or after this moment (with offset).",
@@ -267,7 +266,7 @@ def list_events(
         ),
     ] = None,
     to: Annotated[
-        AwareDatetime | None,
+        IsoMoment | None,
         Query(
             description="Events whose `time` is at or before this moment (with offset).",
             examples=["2024-12-31T23:59:59Z"],

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,25 +9,46 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.problems import InvalidParam
 from app.records.registry import EVENT_TYPE_PATTERN
 from app.schemas import ApiModel
+from app.vocabularies.labels import LabelledEnum
 
 MAX_BATCH = 1000
 
 
-class EventStatus(StrEnum):
+class EventStatus(LabelledEnum):
     """What happened to an event. `duplicate` is only an answer: a redelivery stores nothing."""
 
-    ACCEPTED = "accepted"
-    DUPLICATE = "duplicate"
-    PENDING = "pending"
-    REJECTED = "rejected"
+    ACCEPTED = (
+        "accepted",
+        "Verwerkt",
+        "Het event is verwerkt: het record is aangemaakt of bijgewerkt.",
+    )
+    DUPLICATE = (
+        "duplicate",
+        "Dubbel",
+        "Dit event (zelfde `source` en `id`) was al ontvangen; er is niets opnieuw opgeslagen.",
+    )
+    PENDING = (
+        "pending",
+        "In afwachting",
+        "Het event wacht op een eerder event waarnaar het verwijst en wordt later verwerkt.",
+    )
+    REJECTED = "rejected", "Afgewezen", "Het event is afgewezen; de reden staat erbij."
 
 
-class StoredStatus(StrEnum):
+class StoredStatus(LabelledEnum):
     """The status an event has in the inbox."""
 
-    ACCEPTED = "accepted"
-    PENDING = "pending"
-    REJECTED = "rejected"
+    ACCEPTED = (
+        "accepted",
+        "Verwerkt",
+        "Het event is verwerkt: het record is aangemaakt of bijgewerkt.",
+    )
+    PENDING = (
+        "pending",
+        "In afwachting",
+        "Het event wacht op een eerder event waarnaar het verwijst en wordt later verwerkt.",
+    )
+    REJECTED = "rejected", "Afgewezen", "Het event is afgewezen; de reden staat erbij."
 
 
 class CloudEvent(BaseModel):
@@ -89,11 +109,18 @@ class CloudEvent(BaseModel):
 class EventError(ApiModel):
     """Why an event was rejected: a problem (RFC 9457) without `instance`."""
 
-    type: str = Field(examples=["urn:nl:ondermijningsmonitor:problem:invalid-input"])
-    title: str = Field(examples=["Bad Request"])
-    status: int = Field(examples=[400])
-    detail: str = Field(examples=["The event has invalid input; see invalidParams."])
+    type: str = Field(
+        description="Problem type URI.",
+        examples=["urn:nl:ondermijningsmonitor:problem:invalid-input"],
+    )
+    title: str = Field(description="Short summary of the problem.", examples=["Bad Request"])
+    status: int = Field(description="The HTTP status this problem stands for.", examples=[400])
+    detail: str = Field(
+        description="What was wrong with this event.",
+        examples=["The event has invalid input; see invalidParams."],
+    )
     invalid_params: list[InvalidParam] | None = Field(
+        description="Every invalid input of the event.",
         default=None,
         examples=[[{"name": "data.receivedOn", "code": "required", "reason": "Field required"}]],
     )
@@ -110,7 +137,7 @@ class EventResult(ApiModel):
     source: str | None = Field(
         default=None, description="The event's `source`.", examples=["urn:nl:politie:zhz:bvh"]
     )
-    status: EventStatus = Field(examples=["accepted"])
+    status: EventStatus = Field(description="What happened to the event.", examples=["accepted"])
     record_id: uuid.UUID | None = Field(
         default=None,
         description="The record the event made or changed (for a duplicate: the first delivery's).",
@@ -138,33 +165,51 @@ class EventResult(ApiModel):
 class EventResults(ApiModel):
     """The outcome of every event of a batch, in input order."""
 
-    results: list[EventResult]
+    results: list[EventResult] = Field(description="One result per event sent, in the order sent.")
 
 
 class InboxEventRead(ApiModel):
     """One stored event: its envelope and outcome (never its `data`, which is personal)."""
 
-    id: uuid.UUID = Field(examples=["0190c8a4-1111-7a4e-9bde-5f4a1c2b3d4e"])
+    id: uuid.UUID = Field(
+        description="The inbox entry's id.", examples=["0190c8a4-1111-7a4e-9bde-5f4a1c2b3d4e"]
+    )
     event_id: str | None = Field(
         description="The CloudEvents `id`; null when the event had none or could not claim "
         "it (a source not registered for the client).",
         examples=["b7d3c2e0-5c1a-4f7e-9a51-0c6f1e2d3a4b"],
     )
-    source: str | None = Field(examples=["urn:nl:politie:zhz:bvh"])
-    type: str | None = Field(examples=["nl.ondermijning.signal.created"])
-    subject: str | None = Field(examples=["BVH-2024-0042"])
+    source: str | None = Field(
+        description="The event's `source`.", examples=["urn:nl:politie:zhz:bvh"]
+    )
+    type: str | None = Field(
+        description="The event's `type`.", examples=["nl.ondermijning.signal.created"]
+    )
+    subject: str | None = Field(
+        description="The event's `subject` (the partner's own id of the record).",
+        examples=["BVH-2024-0042"],
+    )
     resource: str | None = Field(
         description="The record resource the event is about.", examples=["signals"]
     )
-    partner: str | None = Field(examples=["politie"])
-    client_id: uuid.UUID = Field(examples=["0190c8a4-2222-7a4e-9bde-5f4a1c2b3d4e"])
+    partner: str | None = Field(description="The partner that sent it.", examples=["politie"])
+    client_id: uuid.UUID = Field(
+        description="The client that sent it.", examples=["0190c8a4-2222-7a4e-9bde-5f4a1c2b3d4e"]
+    )
     time: datetime | None = Field(
         description="The event's `time`.", examples=["2024-03-01T09:30:00Z"]
     )
-    received_at: datetime = Field(examples=["2024-03-01T09:30:02Z"])
-    status: StoredStatus = Field(examples=["rejected"])
-    error: EventError | None = Field(examples=[None])
-    record_id: uuid.UUID | None = Field(examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"])
+    received_at: datetime = Field(
+        description="When it was received (UTC).", examples=["2024-03-01T09:30:02Z"]
+    )
+    status: StoredStatus = Field(description="Its status in the inbox.", examples=["rejected"])
+    error: EventError | None = Field(
+        description="Why it was rejected; null otherwise.", examples=[None]
+    )
+    record_id: uuid.UUID | None = Field(
+        description="The record it made or changed, if any.",
+        examples=["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"],
+    )
     decided_at: datetime | None = Field(
         description="When it was accepted or rejected; null while pending.",
         examples=["2024-03-01T09:30:02Z"],

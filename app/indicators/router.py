@@ -56,7 +56,12 @@ def list_indicators(
     responses=problems(404),
 )
 def get_indicator(
-    code: Annotated[str, Path(max_length=80, examples=["p1-integrale-controles"])],
+    code: Annotated[
+        str,
+        Path(
+            max_length=80, description="The indicator's code.", examples=["p1-integrale-controles"]
+        ),
+    ],
     _: AnyClient,
     session: SessionDep,
     plan: PlanQuery = None,

@@ -3,40 +3,55 @@ milestone updates."""
 
 import datetime as dt
 import uuid
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from app.records.registry import RecordResource
 from app.schemas import ApiInput, ApiModel
+from app.vocabularies.labels import LabelledEnum
 
 
-class MilestoneStatus(StrEnum):
-    NIET_GESTART = "niet-gestart"
-    GESTART = "gestart"
-    AFGEROND = "afgerond"
+class MilestoneStatus(LabelledEnum):
+    """How far a milestone indicator has come."""
+
+    NIET_GESTART = "niet-gestart", "Niet gestart", "Er is nog niet aan begonnen."
+    GESTART = "gestart", "Gestart", "Het werk is begonnen maar nog niet af."
+    AFGEROND = "afgerond", "Afgerond", "De mijlpaal is bereikt."
 
 
-class IndicatorKind(StrEnum):
-    COUNT = "count"
-    MILESTONE = "milestone"
+class IndicatorKind(LabelledEnum):
+    """What an indicator measures."""
+
+    COUNT = (
+        "count",
+        "Telling",
+        "Een aantal, geteld uit de records volgens de telregel, tegen een doel per jaar "
+        "of per plan.",
+    )
+    MILESTONE = (
+        "milestone",
+        "Mijlpaal",
+        "Een resultaat dat wel of niet bereikt is, bijgehouden met mijlpaalupdates.",
+    )
 
 
-class TargetPer(StrEnum):
-    YEAR = "year"
-    PLAN = "plan"
+class TargetPer(LabelledEnum):
+    """The period a count target applies to."""
+
+    YEAR = "year", "Per jaar", "Het doel geldt voor elk kalenderjaar van het plan."
+    PLAN = "plan", "Per plan", "Het doel geldt voor de hele looptijd van het plan."
 
 
 class Target(ApiModel):
-    value: int = Field(ge=0, examples=[10])
-    per: TargetPer = Field(examples=["year"])
+    value: int = Field(description="The number to reach.", ge=0, examples=[10])
+    per: TargetPer = Field(description="The period the number applies to.", examples=["year"])
 
 
 class CountingRule(ApiModel):
     """How a `count` indicator is counted: which records, filtered how, counted or summed."""
 
-    resource: str = Field(examples=["inspections"])
+    resource: str = Field(description="The record resource counted.", examples=["inspections"])
     filters: dict[str, list[str]] = Field(
         default_factory=dict,
         description="Per field, the values that count (a list field counts when any matches).",
@@ -50,14 +65,24 @@ class CountingRule(ApiModel):
 
 
 class IndicatorRead(ApiModel):
-    code: str = Field(examples=["p1-integrale-controles"])
-    plan: str = Field(examples=["2023-2024"])
-    pillar: str = Field(examples=["p1"])
-    theme: str | None = Field(examples=["ondermijnende-bedrijvigheid"])
-    title: str = Field(examples=["Integrale bedrijvencontroles"])
-    kind: IndicatorKind
-    target: Target | None
-    counting_rule: CountingRule | None
+    code: str = Field(
+        description="The indicator's code, unique within the plan.",
+        examples=["p1-integrale-controles"],
+    )
+    plan: str = Field(description="The plan's code.", examples=["2023-2024"])
+    pillar: str = Field(description="The pillar's code within the plan.", examples=["p1"])
+    theme: str | None = Field(
+        description="The theme (code from `/themes`), if any.",
+        examples=["ondermijnende-bedrijvigheid"],
+    )
+    title: str = Field(
+        description="What the indicator measures.", examples=["Integrale bedrijvencontroles"]
+    )
+    kind: IndicatorKind = Field(description="What kind of indicator it is.")
+    target: Target | None = Field(description="The target; null for none.")
+    counting_rule: CountingRule | None = Field(
+        description="How a count indicator is counted from the records; null for milestones."
+    )
 
     @classmethod
     def from_row(cls, row: Any, plan: str, pillar: str) -> "IndicatorRead":
@@ -94,8 +119,12 @@ NOTE_DESCRIPTION = (
 
 
 class MilestoneUpdateCreate(ApiInput):
-    date: dt.date = Field(examples=["2023-02-15"])
-    status: MilestoneStatus = Field(examples=["gestart"])
+    date: dt.date = Field(
+        description="Date the milestone reached this status.", examples=["2023-02-15"]
+    )
+    status: MilestoneStatus = Field(
+        description="The milestone's status from that date.", examples=["gestart"]
+    )
     note: str | None = Field(
         default=None,
         max_length=2000,
@@ -105,16 +134,24 @@ class MilestoneUpdateCreate(ApiInput):
 
 
 class MilestoneUpdateRead(ApiModel):
-    id: uuid.UUID
-    indicator: str = Field(examples=["p2-apv-ondermijningsproof"])
-    date: dt.date = Field(examples=["2023-02-15"])
-    status: MilestoneStatus = Field(examples=["gestart"])
+    id: uuid.UUID = Field(description="The update's id.")
+    indicator: str = Field(
+        description="The indicator's code.", examples=["p2-apv-ondermijningsproof"]
+    )
+    date: dt.date = Field(
+        description="Date the milestone reached this status.", examples=["2023-02-15"]
+    )
+    status: MilestoneStatus = Field(
+        description="The milestone's status from that date.", examples=["gestart"]
+    )
     note: str | None = Field(description=NOTE_DESCRIPTION)
-    created_at: dt.datetime
+    created_at: dt.datetime = Field(description="When the update was registered (UTC).")
 
 
 class CountingRuleInput(ApiInput):
-    resource: RecordResource = Field(examples=["inspections"])
+    resource: RecordResource = Field(
+        description="The record resource counted.", examples=["inspections"]
+    )
     filters: dict[str, list[str]] = Field(
         default_factory=dict,
         max_length=10,
@@ -131,13 +168,23 @@ class CountingRuleInput(ApiInput):
 
 
 class TargetInput(ApiInput):
-    value: int = Field(ge=0, le=1_000_000, examples=[10])
-    per: str = Field(pattern="^(year|plan)$", examples=["year"])
+    value: int = Field(
+        strict=True, description="The number to reach.", ge=0, le=1_000_000, examples=[10]
+    )
+    per: str = Field(
+        description="The period the number applies to: `year` or `plan`.",
+        pattern="^(year|plan)$",
+        examples=["year"],
+    )
 
 
 class IndicatorCreate(ApiInput):
     code: str = Field(
-        min_length=2, max_length=80, pattern="^[a-z0-9]+(-[a-z0-9]+)*$", examples=["p1-drugsacties"]
+        description="The indicator's code, unique within the plan.",
+        min_length=2,
+        max_length=80,
+        pattern="^[a-z0-9]+(-[a-z0-9]+)*$",
+        examples=["p1-drugsacties"],
     )
     plan: str | None = Field(
         default=None,
@@ -145,12 +192,27 @@ class IndicatorCreate(ApiInput):
         description="Default: the current plan.",
         examples=["2023-2024"],
     )
-    pillar: str = Field(max_length=20, examples=["p1"])
-    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
-    title: str = Field(min_length=1, max_length=300, examples=["Wijkgerichte drugsacties"])
-    kind: IndicatorKind = Field(examples=["count"])
-    target: TargetInput | None = None
-    counting_rule: CountingRuleInput | None = None
+    pillar: str = Field(
+        description="The pillar's code within the plan.", max_length=20, examples=["p1"]
+    )
+    theme: str | None = Field(
+        description="The theme (code from `/themes`), if any.",
+        default=None,
+        max_length=60,
+        examples=["drugs"],
+    )
+    title: str = Field(
+        description="What the indicator measures.",
+        min_length=1,
+        max_length=300,
+        examples=["Wijkgerichte drugsacties"],
+    )
+    kind: IndicatorKind = Field(description="What kind of indicator it is.", examples=["count"])
+    target: TargetInput | None = Field(default=None, description="The target; null for none.")
+    counting_rule: CountingRuleInput | None = Field(
+        default=None,
+        description="How a count indicator is counted from the records; null for milestones.",
+    )
 
     @model_validator(mode="after")
     def rule_fits_kind(self) -> "IndicatorCreate":
@@ -164,8 +226,17 @@ class IndicatorCreate(ApiInput):
 class IndicatorUpdate(ApiInput):
     """A JSON merge patch: absent properties stay, `null` clears."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=300)
-    theme: str | None = Field(default=None, max_length=60)
-    pillar: str | None = Field(default=None, max_length=20)
-    target: TargetInput | None = None
-    counting_rule: CountingRuleInput | None = None
+    title: str | None = Field(
+        description="What the indicator measures.", default=None, min_length=1, max_length=300
+    )
+    theme: str | None = Field(
+        description="The theme (code from `/themes`), if any.", default=None, max_length=60
+    )
+    pillar: str | None = Field(
+        description="The pillar's code within the plan.", default=None, max_length=20
+    )
+    target: TargetInput | None = Field(default=None, description="The target; null for none.")
+    counting_rule: CountingRuleInput | None = Field(
+        default=None,
+        description="How a count indicator is counted from the records; null for milestones.",
+    )

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
@@ -18,47 +17,84 @@ from app.records.fields import (
     Title,
     sort_values,
 )
+from app.vocabularies.labels import LabelledEnum
 
 
-class InspectionKind(StrEnum):
-    INTEGRALE_CONTROLE = "integrale-controle"
-    SEKSBRANCHE_CONTROLE = "seksbranche-controle"
-    GARAGEBOX_CONTROLE = "garagebox-controle"
-    BEDRIJFSVERZAMELGEBOUW_CONTROLE = "bedrijfsverzamelgebouw-controle"
-    WIJKGERICHTE_DRUGSACTIE = "wijkgerichte-drugsactie"
-    OVERIG = "overig"
+class InspectionKind(LabelledEnum):
+    """The kind of inspection or operation."""
+
+    INTEGRALE_CONTROLE = (
+        "integrale-controle",
+        "Integrale controle",
+        "Een gezamenlijke controle door gemeente en partners bij bedrijven.",
+    )
+    SEKSBRANCHE_CONTROLE = (
+        "seksbranche-controle",
+        "Controle seksbranche",
+        "Een controle van vergunde en illegale prostitutie.",
+    )
+    GARAGEBOX_CONTROLE = (
+        "garagebox-controle",
+        "Controle garageboxen",
+        "Een controle van garageboxen en opslagruimtes.",
+    )
+    BEDRIJFSVERZAMELGEBOUW_CONTROLE = (
+        "bedrijfsverzamelgebouw-controle",
+        "Controle bedrijfsverzamelgebouw",
+        "Een controle van een bedrijfsverzamelgebouw en de bedrijven erin.",
+    )
+    WIJKGERICHTE_DRUGSACTIE = (
+        "wijkgerichte-drugsactie",
+        "Wijkgerichte drugsactie",
+        "Een actie tegen drugshandel in één wijk.",
+    )
+    OVERIG = "overig", "Overig", "Een andere controle of actie."
 
 
 class InspectionInput(RecordInput):
-    kind: InspectionKind
-    occurred_on: date = Field(examples=["2023-03-09"])
-    sector: Title | None = Field(default=None, examples=["autobranche"])
-    businesses_inspected: int | None = Field(default=None, ge=0, le=100_000, examples=[6])
-    neighbourhood: Title | None = Field(default=None, examples=["Dordtse Kil"])
+    kind: InspectionKind = Field(description="What kind of inspection or operation it was.")
+    occurred_on: date = Field(description="Date it took place.", examples=["2023-03-09"])
+    sector: Title | None = Field(
+        description="Sector inspected (e.g. autobranche).", default=None, examples=["autobranche"]
+    )
+    businesses_inspected: int | None = Field(
+        strict=True,
+        description="Number of businesses inspected.",
+        default=None,
+        ge=0,
+        le=100_000,
+        examples=[6],
+    )
+    neighbourhood: Title | None = Field(
+        description="Neighbourhood (wijk or buurt).", default=None, examples=["Dordtse Kil"]
+    )
     partners: list[str] = Field(
         default_factory=list,
         max_length=20,
         description="Codes of the partners taking part.",
         examples=[["gemeente", "politie", "ozhz"]],
     )
-    findings: FreeText | None = None
+    findings: FreeText | None = Field(
+        default=None, description="What was found (personal data; never logged)."
+    )
     signal_ids: list[uuid.UUID] = Field(
-        default_factory=list, max_length=100, description="Signals that came out of it."
+        default_factory=list,
+        max_length=100,
+        description="Signals that came out of it.",
     )
 
 
 class InspectionRead(RecordOutput):
-    kind: InspectionKind
-    occurred_on: date
-    sector: str | None
-    businesses_inspected: int | None
-    neighbourhood: str | None
-    partners: list[str] = Field(examples=[["gemeente", "politie", "ozhz"]])
-    findings: str | None
-    signal_ids: list[uuid.UUID] = Field(
-        description="Signals that came out of it (those the caller may read).",
-        examples=[["0190c8a4-58f3-7a4e-9bde-5f4a1c2b3d4e"]],
+    kind: InspectionKind = Field(description="What kind of inspection or operation it was.")
+    occurred_on: date = Field(description="Date it took place.")
+    sector: str | None = Field(description="Sector inspected (e.g. autobranche).")
+    businesses_inspected: int | None = Field(description="Number of businesses inspected.")
+    neighbourhood: str | None = Field(description="Neighbourhood (wijk or buurt).")
+    partners: list[str] = Field(
+        description="Codes of the partners taking part.", examples=[["gemeente", "politie", "ozhz"]]
     )
+    findings: str | None = Field(description="What was found (personal data; never logged).")
+    signal_ids: list[uuid.UUID] = Field(description="The signals that came out of it.")
 
 
 class InspectionQuery(RecordQuery):

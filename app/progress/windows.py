@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Query
 
 from app.problems import InvalidInput, InvalidParam
+from app.schemas import IsoDate
 
 PERIOD_PATTERN = (
     r"^([0-9]{4}|[0-9]{4}-Q[1-4]|[0-9]{4}-(0[1-9]|1[0-2])|this-year|last-quarter|last-12-months)$"
@@ -20,7 +21,7 @@ PlanQuery = Annotated[
     Query(max_length=40, description="The plan; default the current one.", examples=["2023-2024"]),
 ]
 FromParam = Annotated[
-    date | None,
+    IsoDate | None,
     Query(
         alias="from",
         description="First day of the window (inclusive), `YYYY-MM-DD`.",
@@ -28,7 +29,7 @@ FromParam = Annotated[
     ),
 ]
 ToParam = Annotated[
-    date | None,
+    IsoDate | None,
     Query(
         alias="to",
         description="Last day of the window (inclusive), `YYYY-MM-DD`.",

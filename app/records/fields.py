@@ -5,7 +5,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -23,7 +23,8 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from app.pagination import MAX_LIMIT
 from app.records.search_terms import MAX_QUERY_LENGTH, MAX_TERMS, search_terms
-from app.schemas import ApiInput, ApiModel, Confidentiality
+from app.schemas import ApiInput, ApiModel, Confidentiality, IsoDate
+from app.vocabularies.labels import LabelledEnum
 
 KVK_PATTERN = r"^[0-9]{8}$"
 POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
@@ -90,18 +91,28 @@ SearchText = Annotated[
 ]
 
 
-class DrugCategory(StrEnum):
-    SOFTDRUGS = "softdrugs"
-    HARDDRUGS = "harddrugs"
+class DrugCategory(LabelledEnum):
+    """The kind of drugs a rapportage or measure concerns (Opiumwet lijst I or II)."""
+
+    SOFTDRUGS = "softdrugs", "Softdrugs", "Middelen van lijst II van de Opiumwet, zoals cannabis."
+    HARDDRUGS = (
+        "harddrugs",
+        "Harddrugs",
+        "Middelen van lijst I van de Opiumwet, zoals cocaïne, heroïne en synthetische drugs.",
+    )
 
 
 class Address(ApiInput):
-    street: Title | None = Field(default=None, examples=["Voorstraat"])
+    street: Title | None = Field(description="Street name.", default=None, examples=["Voorstraat"])
     house_number: Annotated[str, StringConstraints(max_length=20)] | None = Field(
-        default=None, examples=["12a"]
+        description="House number with any addition (`12a`).", default=None, examples=["12a"]
     )
-    postcode: Postcode | None = Field(default=None, examples=["3311 AB"])
-    city: Title | None = Field(default=None, examples=["Dordrecht"])
+    postcode: Postcode | None = Field(
+        description="Dutch postcode, normalised to `1234 AB`.", default=None, examples=["3311 AB"]
+    )
+    city: Title | None = Field(
+        description="Place (woonplaats).", default=None, examples=["Dordrecht"]
+    )
 
 
 class RecordInput(ApiInput):
@@ -119,8 +130,17 @@ class RecordInput(ApiInput):
         "may name another, and a client that acts for no partner must name one.",
         examples=["politie"],
     )
-    theme: str | None = Field(default=None, max_length=60, examples=["drugs"])
-    confidentiality: Confidentiality = Field(default=Confidentiality.VERTROUWELIJK)
+    theme: str | None = Field(
+        description="The theme (code from `/themes`) the record belongs to.",
+        default=None,
+        max_length=60,
+        examples=["drugs"],
+    )
+    confidentiality: Confidentiality = Field(
+        description="ZGW confidentiality level; default `vertrouwelijk`. A caller never sees "
+        "records above its `maxConfidentiality`.",
+        default=Confidentiality.VERTROUWELIJK,
+    )
 
 
 def _always_present(schema: dict[str, Any]) -> None:
@@ -140,15 +160,28 @@ class RecordOutput(ApiModel):
         json_schema_extra=_always_present,
     )
 
-    id: uuid.UUID
-    reference: str = Field(examples=["SIG-2023-000017"])
-    partner: str = Field(examples=["politie"])
-    external_id: str | None = Field(examples=["BVH-2023-0042"])
-    theme: str | None = Field(examples=["drugs"])
-    confidentiality: Confidentiality
-    created_at: datetime
-    updated_at: datetime
-    version: int = Field(examples=[1])
+    id: uuid.UUID = Field(description="The record's id (UUID, made by the server).")
+    reference: str = Field(
+        description="Human-readable reference made by the server: prefix, year, number.",
+        examples=["SIG-2023-000017"],
+    )
+    partner: str = Field(
+        description="The owning partner (code from `/partners`).", examples=["politie"]
+    )
+    external_id: str | None = Field(
+        description="The partner's own id of the record; unique per partner and resource.",
+        examples=["BVH-2023-0042"],
+    )
+    theme: str | None = Field(
+        description="The theme (code from `/themes`) the record belongs to.", examples=["drugs"]
+    )
+    confidentiality: Confidentiality = Field(description="ZGW confidentiality level.")
+    created_at: datetime = Field(description="When the record was registered (UTC).")
+    updated_at: datetime = Field(description="When the record last changed (UTC).")
+    version: int = Field(
+        description="Version number, raised by every change; the `ETag` is this version.",
+        examples=[1],
+    )
     allowed_transitions: list[str] = Field(
         default_factory=list,
         description="The statuses this caller may move the record to now, from its workflow: "
@@ -200,6 +233,12 @@ class OneOf:
                 branch["pattern"] = f"^({choice})(,({choice}))*$"
             else:
                 branch["enum"] = list(self.values)
+        json_schema.setdefault(
+            "description",
+            "Only records with one of these values, comma-separated."
+            if self.many
+            else "One of these values.",
+        )
         example = ",".join(self.values[:2]) if self.many else self.values[0]
         json_schema.setdefault("examples", [example])
         return json_schema
@@ -306,12 +345,12 @@ class RecordQuery(ApiInput):
         description=EXPAND_DESCRIPTION,
         examples=["signals"],
     )
-    from_: date | None = Field(
+    from_: IsoDate | None = Field(
         default=None,
         alias="from",
         description="On or after this date (inclusive).",
         examples=["2023-01-01"],
     )
-    to: date | None = Field(
+    to: IsoDate | None = Field(
         default=None, description="On or before this date (inclusive).", examples=["2023-04-30"]
     )

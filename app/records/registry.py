@@ -4,7 +4,6 @@ CloudEvents type segment, the resource enum of the contract, and the event-type 
 Adding a record type: its package with a `record_type.py`, one line below, a migration.
 """
 
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from app.campaigns.record_type import CAMPAIGNS
@@ -13,6 +12,7 @@ from app.measures.record_type import MEASURES
 from app.rapportages.record_type import BESTUURLIJKE_RAPPORTAGES
 from app.records.kind import RecordType
 from app.signals.record_type import SIGNALS
+from app.vocabularies.labels import LabelledEnum
 
 RECORD_TYPES: tuple[RecordType, ...] = (
     SIGNALS,
@@ -33,12 +33,22 @@ EVENT_TYPE_PATTERN = (
 
 if TYPE_CHECKING:
 
-    class RecordResource(StrEnum):
+    class RecordResource(LabelledEnum):
         """The record resources by path name (in the contract: statistics, counting rules)."""
 
 else:
-    RecordResource = StrEnum(
+    # Labelled by each type's tag and its description (`RecordApi`).
+    RecordResource = LabelledEnum(
         "RecordResource",
-        [(record_type.enum_member, record_type.resource) for record_type in RECORD_TYPES],
+        [
+            (
+                record_type.enum_member,
+                (record_type.resource, record_type.api.tag, record_type.api.tag_description),
+            )
+            for record_type in RECORD_TYPES
+        ],
         module=__name__,
+    )
+    RecordResource.__doc__ = (
+        "The record resources by path name (in the contract: statistics, counting rules)."
     )

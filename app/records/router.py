@@ -69,9 +69,16 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
 
 class HistoryEntry(ApiModel):
     at: datetime = Field(description="When (UTC).")
-    action: str = Field(examples=["update"])
-    client_name: str | None = Field(examples=["Politie Zuid-Holland Zuid"])
-    partner: str | None = Field(examples=["politie"])
+    action: str = Field(
+        description="What happened: created, updated or a removed link.", examples=["update"]
+    )
+    client_name: str | None = Field(
+        description="Name of the client or person that made the change.",
+        examples=["Politie Zuid-Holland Zuid"],
+    )
+    partner: str | None = Field(
+        description="Partner of whoever made the change.", examples=["politie"]
+    )
     changes: dict[str, Any] = Field(
         description="Per field `{old, new}`; personal-data fields only `{redacted: true}`.",
         examples=[{"status": {"old": "nieuw", "new": "in-behandeling"}}],
@@ -79,7 +86,7 @@ class HistoryEntry(ApiModel):
 
 
 class History(ApiModel):
-    items: list[HistoryEntry]
+    items: list[HistoryEntry] = Field(description="Every change, oldest first.")
 
 
 def etag(version: int) -> str:

@@ -16,7 +16,9 @@ PlanQuery = Annotated[
     str | None,
     Query(max_length=40, description="Only this plan's entries.", examples=["2023-2024"]),
 ]
-CodeParam = Annotated[str, Path(max_length=80, examples=["2023-2024"])]
+CodeParam = Annotated[
+    str, Path(max_length=80, description="The plan's code.", examples=["2023-2024"])
+]
 
 
 @router.get("/plans", operation_id="listPlans", summary="List the plans")

@@ -18,27 +18,32 @@ class Collection(ApiModel, Generic[T]):
         # `PlanReadCollection`: ADR wants UpperCamelCase schema names.
         return "".join(getattr(param, "__name__", str(param)) for param in params) + "Collection"
 
-    items: list[T]
+    items: list[T] = Field(description="Every item.")
 
 
 class PlanRead(ApiModel):
-    code: str = Field(examples=["2023-2024"])
-    title: str = Field(examples=["Uitvoeringsplan ondermijning 2023-2024"])
-    starts_on: date = Field(examples=["2023-01-01"])
-    ends_on: date = Field(examples=["2024-12-31"])
+    code: str = Field(description="The plan's code.", examples=["2023-2024"])
+    title: str = Field(
+        description="The plan's title.", examples=["Uitvoeringsplan ondermijning 2023-2024"]
+    )
+    starts_on: date = Field(description="First day of the plan.", examples=["2023-01-01"])
+    ends_on: date = Field(description="Last day of the plan.", examples=["2024-12-31"])
 
 
 class PillarRead(ApiModel):
-    code: str = Field(examples=["p1"])
-    plan: str = Field(examples=["2023-2024"])
-    title: str = Field(examples=["Het aanpakken van ondermijnende criminaliteit"])
+    code: str = Field(description="The pillar's code within its plan.", examples=["p1"])
+    plan: str = Field(description="The plan's code.", examples=["2023-2024"])
+    title: str = Field(
+        description="The pillar's title.",
+        examples=["Het aanpakken van ondermijnende criminaliteit"],
+    )
 
 
 class ThemeRead(ApiModel):
-    code: str = Field(examples=["drugs"])
-    title: str = Field(examples=["Drugs"])
+    code: str = Field(description="The theme's code.", examples=["drugs"])
+    title: str = Field(description="The theme's title.", examples=["Drugs"])
 
 
 class PartnerRead(ApiModel):
-    code: str = Field(examples=["politie"])
-    name: str = Field(examples=["Politie"])
+    code: str = Field(description="The partner's code.", examples=["politie"])
+    name: str = Field(description="The partner's name.", examples=["Politie"])

@@ -52,6 +52,8 @@ POLICY: dict[str, set[str]] = {
     "deleteIdentityMapping": ADMIN,
     "getMe": EVERYONE,
     "getSubject": RECORDS,
+    # Screens' dropdowns, badges and workflow buttons (issue 13, SPEC §4.3).
+    "getVocabularies": EVERYONE,
     **{
         template.format(name): roles
         for name in ("Signal", "BestuurlijkeRapportage", "Measure", "Campaign", "Inspection")

@@ -12,13 +12,27 @@ export type Signal = Schemas["SignalRead"];
 export type SignalInput = Schemas["SignalInput"];
 export type SignalPatch = Schemas["SignalInputPatch"];
 
+// Operations are typed per media type: the JSON client sees only the JSON bodies (and the
+// problem details of errors), so `data.pillars` of `/progress` is typed, not JSON-or-CSV.
+export type JsonMedia = "application/json" | "application/problem+json";
+export type CsvMedia = "text/csv" | "application/problem+json";
+
 export function monitorClient(baseUrl: string, apiKey: string) {
-  return createClient<paths>({
+  return createClient<paths, JsonMedia>({
     baseUrl, // e.g. https://ondermijning.example.nl/api/v1 (the contract's server, major v1)
-    headers: { Authorization: `Bearer ${apiKey}` },
+    headers: { Authorization: `Bearer ${apiKey}`, Accept: "application/json" },
   });
 }
-type Client = ReturnType<typeof monitorClient>;
+export type Client = ReturnType<typeof monitorClient>;
+
+/** The same API asked for CSV (`/progress`, `/statistics/{resource}`): bodies are text. */
+export function csvClient(baseUrl: string, apiKey: string) {
+  return createClient<paths, CsvMedia>({
+    baseUrl,
+    headers: { Authorization: `Bearer ${apiKey}`, Accept: "text/csv" },
+  });
+}
+export type CsvClient = ReturnType<typeof csvClient>;
 
 /** Reference data: the plans and one plan's indicators with their targets. */
 export async function planOverview(client: Client, planCode: string) {
@@ -128,6 +142,22 @@ export async function signalWorkflow(client: Client, idempotencyKey: string) {
   return { reference, count: inWindow.length, status };
 }
 
+/** Progress per pillar as JSON (the default), and the same window as CSV for a spreadsheet. */
+export async function progressOverview(client: Client, csv: CsvClient, plan: string) {
+  const window = { plan, from: "2023-01-01", to: "2023-04-30" };
+  const report = await client.GET("/progress", { params: { query: window } });
+  if (report.error) throw new Error(`${report.error.status}: ${report.error.detail}`);
+  const behind: string[] = report.data.pillars.flatMap((pillar) =>
+    pillar.indicators
+      .filter((indicator) => indicator.status === "achter")
+      .map((indicator) => `${pillar.code}: ${indicator.title}`),
+  );
+  const sheet = await csv.GET("/progress", { params: { query: window }, parseAs: "text" });
+  if (sheet.error) throw new Error(sheet.error.detail);
+  const rows: string = sheet.data;
+  return { behind, lines: rows.split("\n").length };
+}
+
 // The contract is strict; these must not compile.
 export async function misuses(client: Client) {
   // @ts-expect-error `role` is an enum: admin, analyst, coordinator, partner
@@ -143,4 +173,8 @@ export async function misuses(client: Client) {
     // @ts-expect-error "klaar" is not a signal status
     body: { status: "klaar" },
   });
+  const report = await client.GET("/progress", {});
+  // @ts-expect-error the JSON client's body is the report, not CSV text
+  const text: string = report.data;
+  return text;
 }

@@ -1,0 +1,1 @@
+"""Vocabularies: every enum of the contract with its Dutch labels, and the workflows (SPEC §4.3)."""
