@@ -44,7 +44,9 @@ CAMPAIGNS = RecordType(
         date_fields={"startsOn": "starts_on"},
         group_fields={"kind": "kind", "pillar": "pillar"},
         list_fields={"audiences": "audiences"},
+        grouped_lists=frozenset({"audiences"}),
         sum_fields={"participants": "participants"},
+        reported_sums=("participants",),
     ),
     personal_data=("title", "organisations", "description"),
     api=RecordApi(

@@ -234,7 +234,7 @@ def test_statistics_equal_a_recount(
             "theme": values["theme"],
             "month": f"{day.year}-{day.month:02d}",
             "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
-            "year": day.year,
+            "year": str(day.year),
         }
         group = tuple(keys[key] for key in group_by)
         counts[group] += 1
@@ -310,7 +310,7 @@ def test_signal_and_measure_statistics_equal_a_recount(
                 "status": values["status"],
                 "partner": values.get("partner", "politie"),
                 "month": f"{day.year}-{day.month:02d}",
-                "year": day.year,
+                "year": str(day.year),
             }
             counts[tuple(keys[key] for key in group_by)] += 1
         got = {tuple(g[key] for key in group_by): g["count"] for g in report.groups}

@@ -66,9 +66,9 @@ def test_without_window_everything_counts(inspections: None, admin: ApiClient) -
     body = admin.get("/api/v1/statistics/inspections?groupBy=year,quarter").json()
     assert body["from"] is None
     assert body["groups"] == [
-        {"year": 2023, "quarter": "2023-Q1", "count": 2, "businessesInspected": 11},
-        {"year": 2023, "quarter": "2023-Q2", "count": 1, "businessesInspected": 0},
-        {"year": 2024, "quarter": "2024-Q1", "count": 1, "businessesInspected": 0},
+        {"year": "2023", "quarter": "2023-Q1", "count": 2, "businessesInspected": 11},
+        {"year": "2023", "quarter": "2023-Q2", "count": 1, "businessesInspected": 0},
+        {"year": "2024", "quarter": "2024-Q1", "count": 1, "businessesInspected": 0},
     ]
     total = admin.get("/api/v1/statistics/inspections").json()
     assert total["groups"] == [{"count": 4, "businessesInspected": 11}]
