@@ -61,7 +61,7 @@ CAMPAIGNS = RecordType(
             "theme": "vastgoed",
             "audiences": ["woningcorporaties"],
             "startsOn": "2023-01-18",
-            "organisations": ["Motus", "Trivire", "Woonbron"],
+            "organisations": ["Motus"],
             "participants": 35,
         },
     ),
