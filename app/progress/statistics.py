@@ -299,7 +299,8 @@ def statistics(
         statement = statement.outerjoin(element, true())
     statement = statement.where(*conditions)
     if columns:
-        statement = statement.group_by(*columns).order_by(*columns)
+        # Groups without a value last, on every database.
+        statement = statement.group_by(*columns).order_by(*(c.nulls_last() for c in columns))
     groups: list[dict[str, Any]] = []
     for row in session.execute(statement).all():
         group: dict[str, Any] = {key: row[position] for position, key in enumerate(keys)}
