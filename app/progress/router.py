@@ -19,7 +19,13 @@ from app.progress.schemas import (
     SeriesReport,
     StatisticsReport,
 )
-from app.progress.statistics import filter_names, record_resource, reported_sums
+from app.progress.statistics import (
+    filter_example,
+    filter_names,
+    filter_resources,
+    record_resource,
+    reported_sums,
+)
 from app.progress.statistics import statistics as count_statistics
 from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
 from app.reports.router import router as reports_router
@@ -70,8 +76,10 @@ _statistics_filters.__signature__ = inspect.Signature(  # type: ignore[attr-defi
                 Query(
                     max_length=1000,
                     description=f"Only records whose `{name}` is one of these values "
-                    "(comma-separated; for a list field: holds one of them). A filter the "
-                    "resource does not have is `400`.",
+                    "(comma-separated; for a list field: holds one of them). A filter of "
+                    + ", ".join(f"`{resource}`" for resource in filter_resources(name))
+                    + "; on another resource `400`.",
+                    examples=[filter_example(name)],
                 ),
             ],
         )
@@ -242,6 +250,7 @@ def get_statistics(
             alias="includeWithdrawn",
             description="Count withdrawn measures too (under status `ingetrokken`); a "
             "`status` filter naming `ingetrokken` does the same.",
+            examples=[True],
         ),
     ] = False,
 ) -> Any:

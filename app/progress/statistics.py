@@ -69,6 +69,28 @@ def filter_names() -> list[str]:
     return list(names)
 
 
+def filter_resources(name: str) -> list[str]:
+    """The record types that have the statistics filter `name`."""
+    return [r.resource for r in RECORD_TYPES if name in r.counting.filter_fields]
+
+
+def filter_example(name: str) -> str:
+    """An example value of a filter for the contract: two of its enum's values, or the value
+    in a record type's example body."""
+    for record_type in RECORD_TYPES:
+        if name not in record_type.counting.filter_fields:
+            continue
+        values = enum_values(record_type, name)
+        if values:
+            return ",".join(values[:2])
+        example = record_type.api.example.get(name)
+        if isinstance(example, list) and example:
+            return ",".join(str(value) for value in example[:2])
+        if example is not None:
+            return str(example)
+    return ""
+
+
 def parse_group_by(record_type: RecordType, group_by: str | None) -> list[str]:
     """`kind,month` → ["kind", "month"]; every unknown key is reported at once."""
     if not group_by:
