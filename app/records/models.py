@@ -31,11 +31,13 @@ class RecordColumns(SQLModel):
     purged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-def record_table_args(table: str, date_column: str) -> tuple[Any, ...]:
-    """`externalId` unique per partner, and the partner+date index that scoped lists use."""
+def record_table_args(table: str, date_column: str, *aggregates: Index) -> tuple[Any, ...]:
+    """`externalId` unique per partner, the partner+date index that scoped lists use, and
+    the type's own indexes for aggregates (the terugblik's covering indexes)."""
     return (
         UniqueConstraint("partner", "external_id", name=f"uq_{table}_partner_external_id"),
         Index(f"ix_{table}_partner_{date_column}", "partner", date_column),
+        *aggregates,
     )
 
 

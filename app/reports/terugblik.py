@@ -2,6 +2,7 @@
 sentences in the style of the letter, numbers in words."""
 
 import calendar
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from num2words import num2words
-from sqlalchemy import and_, case, func, literal, select, true
+from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
@@ -383,7 +384,21 @@ def _rapportages(session: Session, window: Window, levels: Levels, text: PillarT
         ),
         else_=literal(FOLLOWED_OUTSIDE),
     )
-    rows = session.execute(
+    in_reach = [counted(MEASURES), *_in_reach(Measure, col(Measure.decided_on), window, levels)]
+    # Measures that name no rapportage are counted without the join, so that the join (a
+    # lookup per linked measure) is only made for those that do.
+    unlinked = session.execute(
+        select(
+            col(Measure.theme),
+            literal(NOT_FOLLOWED),
+            col(Measure.kind),
+            col(Measure.drug_category),
+            func.count(),
+        )
+        .where(col(Measure.rapportage_id).is_(None), *in_reach)
+        .group_by(col(Measure.theme), col(Measure.kind), col(Measure.drug_category))
+    ).all()
+    linked = session.execute(
         select(theme, follows, col(Measure.kind), col(Measure.drug_category), func.count())
         .select_from(Measure)
         .outerjoin(
@@ -394,13 +409,13 @@ def _rapportages(session: Session, window: Window, levels: Levels, text: PillarT
                 within_ceiling(BestuurlijkeRapportage, levels),
             ),
         )
-        .where(counted(MEASURES), *_in_reach(Measure, col(Measure.decided_on), window, levels))
+        .where(col(Measure.rapportage_id).is_not(None), *in_reach)
         .group_by(theme, follows, col(Measure.kind), col(Measure.drug_category))
     ).all()
     measures: dict[tuple[str | None, str], dict[str, list[tuple[str | None, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for measure_theme, follow, kind, category, number in rows:
+    for measure_theme, follow, kind, category, number in [*unlinked, *linked]:
         measures[(measure_theme, str(follow))][kind].append((category, int(number)))
     kind_order = list(MEASURE_PHRASES)
     theme_order = sorted(
@@ -469,30 +484,43 @@ def _category_order(item: tuple[str | None, int]) -> tuple[int, bool, str]:
 def _campaigns(
     session: Session, window: Window, levels: Levels, texts: dict[str, PillarText]
 ) -> None:
-    """Per pillar, month and kind: how many campaigns, for whom, with which organisations."""
+    """Per pillar, month and kind: how many campaigns, for whom, with which organisations.
+    One GROUP BY that keeps the audience and organisation lists as they are (few distinct
+    lists), their values merged per group afterwards."""
     dialect = session.get_bind().dialect.name
     month = time_expression("month", col(Campaign.starts_on), dialect)
     where = _in_reach(Campaign, col(Campaign.starts_on), window, levels)
-    counts = session.execute(
-        select(col(Campaign.pillar), month, col(Campaign.kind), func.count())
+    rows = session.execute(
+        select(
+            col(Campaign.pillar),
+            month,
+            col(Campaign.kind),
+            col(Campaign.audiences),
+            col(Campaign.organisations),
+            func.count(),
+        )
         .where(*where)
-        .group_by(col(Campaign.pillar), month, col(Campaign.kind))
-        .order_by(month, col(Campaign.kind))
+        .group_by(
+            col(Campaign.pillar),
+            month,
+            col(Campaign.kind),
+            col(Campaign.audiences),
+            col(Campaign.organisations),
+        )
     ).all()
-    extras: dict[str, dict[tuple[str, str, str], set[str]]] = {}
-    for name in ("audiences", "organisations"):
-        element = _json_elements(getattr(Campaign, name), dialect)
-        extras[name] = defaultdict(set)
-        for pillar, group_month, kind, value in session.execute(
-            select(col(Campaign.pillar), month, col(Campaign.kind), element.c.value)
-            .select_from(Campaign)
-            .join(element, true())
-            .where(*where)
-            .distinct()
-        ).all():
-            extras[name][(pillar, group_month, kind)].add(str(value))
-    for pillar, group_month, kind, number in counts:
-        number = int(number)
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    extras: dict[str, dict[tuple[str, str, str], set[str]]] = {
+        "audiences": defaultdict(set),
+        "organisations": defaultdict(set),
+    }
+    for pillar, group_month, kind, audiences, organisations, number in rows:
+        group = (pillar, group_month, kind)
+        counts[group] += int(number)
+        extras["audiences"][group].update(str(value) for value in _as_list(audiences))
+        extras["organisations"][group].update(str(value) for value in _as_list(organisations))
+    for (pillar, group_month, kind), number in sorted(
+        counts.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])
+    ):
         text = texts.get(pillar)
         if text is None:
             continue
@@ -518,10 +546,11 @@ def _campaigns(
         text.sentences.append(sentence + ".")
 
 
-def _json_elements(column: Any, dialect: str) -> Any:
-    if dialect == "postgresql":
-        return func.jsonb_array_elements_text(column).table_valued("value")
-    return func.json_each(column).table_valued("value")
+def _as_list(value: Any) -> list[Any]:
+    """A JSON list column's value as read (SQLite may hand back its text)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return list(value or [])
 
 
 def _milestones(session: Session, plan: Plan, window: Window, texts: dict[int, PillarText]) -> None:
