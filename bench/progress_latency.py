@@ -1,10 +1,11 @@
-"""p50/p95 latency of GET /progress and GET /statistics at 100k and 1M records (PostgreSQL).
+"""p50/p95 latency of GET /progress, /statistics and /reports/terugblik (PostgreSQL).
 
-Loads each size with bench/generate_data.py, then times requests through the whole app
-(authentication, routing, JSON) in process, with random windows and groupings:
+Loads each size with bench/generate_data.py (or, with --no-load, uses what is there), then
+times requests through the whole app (authentication, routing, JSON) in process, with random
+windows, groupings and filters:
 
-    python bench/progress_latency.py \
-        --database-url postgresql://postgres@127.0.0.1:5432/bench_progress
+    python bench/progress_latency.py --sizes 1000000 \
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_figures
 """
 
 import argparse
@@ -34,8 +35,21 @@ GROUPS = {
     "inspections": ["kind", "kind,quarter", "neighbourhood", "sector,month"],
     "measures": ["kind,drugCategory", "status", "legalBasis,year"],
     "bestuurlijke-rapportages": ["theme", "drugCategory,month"],
-    "campaigns": ["kind,pillar", "pillar,quarter"],
+    "campaigns": ["kind,pillar", "pillar,quarter", "audiences", "confidentiality"],
 }
+# The list filters analysts use (SPEC §6), with a grouping each.
+FILTERED = {
+    "signals": ["channel=casusoverleg,meld-misdaad-anoniem&groupBy=month", "status=nieuw"],
+    "inspections": ["kind=integrale-controle&groupBy=sector", "partner=politie&groupBy=kind"],
+    "measures": [
+        "kind=sluiting&groupBy=drugCategory",
+        "status=opgelegd,ingetrokken&groupBy=status",
+        "includeWithdrawn=true&groupBy=status,year",
+    ],
+    "bestuurlijke-rapportages": ["drugCategory=softdrugs&groupBy=theme"],
+    "campaigns": ["audiences=burgers,ondernemers&groupBy=audiences", "kind=communicatiecampagne"],
+}
+PERIODS_IN_PLAN = ["2023", "2024", "2023-Q2", "2024-Q4", "2024-02", "2023-01"]
 
 
 def random_window(rng: random.Random) -> str:
@@ -47,6 +61,15 @@ def random_window(rng: random.Random) -> str:
         return f"period={rng.choice(['2023', '2024', '2023-Q2', '2024-Q4', '2024-02'])}"
     start = date(2022, 10, 1) + timedelta(days=rng.randrange(800))
     end = max(start + timedelta(days=rng.randrange(1, 400)), date(2023, 1, 31))
+    return f"from={start.isoformat()}&to={end.isoformat()}"
+
+
+def plan_window(rng: random.Random) -> str:
+    """A window inside the plan (the terugblik refuses one outside it)."""
+    if rng.random() < 0.5:
+        return f"period={rng.choice(PERIODS_IN_PLAN)}"
+    start = date(2023, 1, 1) + timedelta(days=rng.randrange(700))
+    end = min(start + timedelta(days=rng.randrange(1, 400)), date(2024, 12, 31))
     return f"from={start.isoformat()}&to={end.isoformat()}"
 
 
@@ -64,29 +87,46 @@ def measure(url: str, requests: int, seed: int = 7) -> dict[str, tuple[float, fl
     engine.dispose()
     rng = random.Random(seed)
     app = create_app(Settings(database_url=url, log_level="WARNING"))
-    results: dict[str, list[float]] = {"progress": [], "statistics": [], "statistics-all": []}
+    results: dict[str, list[float]] = {
+        "progress": [],
+        "progress-analysis": [],
+        "statistics": [],
+        "statistics-all": [],
+        "statistics-filtered": [],
+        "terugblik": [],
+    }
     with TestClient(app) as http:
         headers = {"Authorization": f"Bearer {key}"}
+
+        def timed(name: str, path: str) -> None:
+            started = time.perf_counter()
+            response = http.get(path, headers=headers)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (path, response.text)
+            results[name].append(elapsed)
+
         for _warm_up in range(20):
             http.get("/api/v1/progress", headers=headers)
             http.get("/api/v1/statistics/signals?groupBy=channel", headers=headers)
+            http.get("/api/v1/reports/terugblik?period=2023", headers=headers)
         for _ in range(requests):
-            window = random_window(rng)
-            started = time.perf_counter()
-            response = http.get(f"/api/v1/progress?{window}", headers=headers)
-            results["progress"].append(time.perf_counter() - started)
-            assert response.status_code == 200, response.text
+            timed("progress", f"/api/v1/progress?{random_window(rng)}")
+            analysis = rng.choice(["groupBy=partner", "groupBy=theme", "compare=previous-year"])
+            timed("progress-analysis", f"/api/v1/progress?{plan_window(rng)}&{analysis}")
             resource = rng.choice(RESOURCES)
             group_by = rng.choice(GROUPS[resource])
             window = random_window(rng)
-            url_path = f"/api/v1/statistics/{resource}?groupBy={group_by}&{window}"
-            started = time.perf_counter()
-            response = http.get(url_path, headers=headers)
-            elapsed = time.perf_counter() - started
-            assert response.status_code == 200, response.text
-            results["statistics"].append(elapsed)
-            if not window:
-                results["statistics-all"].append(elapsed)
+            timed(
+                "statistics" if window else "statistics-all",
+                f"/api/v1/statistics/{resource}?groupBy={group_by}&{window}",
+            )
+            resource = rng.choice(RESOURCES)
+            filters = rng.choice(FILTERED[resource])
+            timed(
+                "statistics-filtered",
+                f"/api/v1/statistics/{resource}?{filters}&{random_window(rng)}",
+            )
+            timed("terugblik", f"/api/v1/reports/terugblik?{plan_window(rng)}")
     return {name: percentiles(samples) for name, samples in results.items() if samples}
 
 
@@ -95,18 +135,23 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--no-load", action="store_true", help="Measure the records already loaded."
+    )
     args = parser.parse_args()
     report = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        timings = load(args.database_url, size)
-        print(
-            f"loaded {size} records: COPY {timings['copy']:.1f} s, "
-            f"rollups {timings['rollups']:.1f} s, VACUUM ANALYZE {timings['vacuum']:.1f} s",
-            flush=True,
-        )
+        if not args.no_load:
+            timings = load(args.database_url, size)
+            print(
+                f"loaded {size} records: COPY {timings['copy']:.1f} s, "
+                f"rollups {timings['rollups']:.1f} s, VACUUM ANALYZE {timings['vacuum']:.1f} s",
+                flush=True,
+            )
         report[size] = measure(args.database_url, args.requests)
+        print("| request | p50 | p95 |\n|---|---|---|")
         for name, (p50, p95) in report[size].items():
-            print(f"  {name:<15} p50 {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms", flush=True)
+            print(f"| {name} | {p50 * 1000:.1f} ms | {p95 * 1000:.1f} ms |", flush=True)
     sizes = sorted(report)
     if len(sizes) >= 2:
         small, large = report[sizes[0]]["progress"][1], report[sizes[-1]]["progress"][1]

@@ -54,6 +54,7 @@ INSPECTIONS = RecordType(
         group_fields={"kind": "kind", "sector": "sector", "neighbourhood": "neighbourhood"},
         list_fields={"partners": "partners"},
         sum_fields={"businessesInspected": "businesses_inspected"},
+        reported_sums=("businessesInspected",),
     ),
     personal_data=("sector", "neighbourhood", "findings"),
     search=Search(fields=("neighbourhood", "findings")),

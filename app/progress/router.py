@@ -1,8 +1,9 @@
 """HTTP endpoints of progress, series, statistics and the indicator admin (HTTP only)."""
 
+import inspect
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from app.access.dependencies import AnalystClient, AnyClient
 from app.db import SessionDep
@@ -10,8 +11,21 @@ from app.indicators.router import IndicatorCode
 from app.openapi import problems
 from app.progress import service
 from app.progress.media import CSV, JSON, csv_response, negotiate
-from app.progress.schemas import Interval, ProgressReport, SeriesReport, StatisticsReport
-from app.progress.statistics import record_resource
+from app.progress.schemas import (
+    Compare,
+    Interval,
+    ProgressGroup,
+    ProgressReport,
+    SeriesReport,
+    StatisticsReport,
+)
+from app.progress.statistics import (
+    filter_example,
+    filter_names,
+    filter_resources,
+    record_resource,
+    reported_sums,
+)
 from app.progress.statistics import statistics as count_statistics
 from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
 from app.reports.router import router as reports_router
@@ -45,6 +59,36 @@ def _csv_content(example: str) -> dict[str, Any]:
     return {CSV: {"schema": {"type": "string"}, "example": example}}
 
 
+def _statistics_filters(**filters: str | None) -> dict[str, str | None]:
+    return filters
+
+
+# One query parameter per filter any record type has (from the registry's declarations);
+# a filter the asked resource does not have is 400, never ignored.
+_statistics_filters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                Query(
+                    max_length=1000,
+                    description=f"Only records whose `{name}` is one of these values "
+                    "(comma-separated; for a list field: holds one of them). A filter of "
+                    + ", ".join(f"`{resource}`" for resource in filter_resources(name))
+                    + "; on another resource `400`.",
+                    examples=[filter_example(name)],
+                ),
+            ],
+        )
+        for name in filter_names()
+    ]
+)
+StatisticsFilters = Annotated[dict[str, str | None], Depends(_statistics_filters)]
+
+
 @router.get(
     "/progress",
     operation_id="getProgress",
@@ -62,21 +106,46 @@ def get_progress(
     starts_on: FromParam = None,
     ends_on: ToParam = None,
     period: PeriodParam = None,
+    group_by: Annotated[
+        ProgressGroup | None,
+        Query(
+            alias="groupBy",
+            description="Split each count indicator's `actual` per `partner` or `theme` of "
+            "the records counted, as `breakdown`.",
+            examples=["partner"],
+        ),
+    ] = None,
+    compare: Annotated[
+        Compare | None,
+        Query(
+            description="Add `previous` to each count indicator: the window of equal length "
+            "just before (`previous-period`) or the same days a year earlier "
+            "(`previous-year`). Its `actual` counts the whole previous window; its "
+            "`expected` pro-rates the target over the part of it inside the plan (null when "
+            "none is).",
+            examples=["previous-year"],
+        ),
+    ] = None,
 ) -> Any:
     """For each pillar of the plan, its indicators in the window: for counts `actual`, the
     target pro-rated over the window as `expected` (per year: per calendar year the window's
     days ÷ that year's days, leap years included; per plan: window days ÷ plan days), `ratio`
-    and `status`; for milestones the status at the window's end and the updates in it.
+    and `status`; for milestones the status at the window's end and the updates in it. Each
+    pillar carries a `summary`: its count indicators, how many on schedule, its milestones,
+    how many completed.
 
-    The window defaults to the plan and is clipped to it; `to` before `from` or a window
-    wholly outside the plan is `400`. Withdrawn measures never count. Counts come from daily
-    rollups kept in the same transaction as every record write. Served as CSV with
-    `Accept: text/csv`. Holds no personal data."""
+    The window defaults to the plan and is clipped to it; `to` before `from` is `400`, a
+    window wholly outside the plan is `400` on the parameter given (`period`, `from` or
+    `to`). Withdrawn measures never count. Counts come from daily rollups kept in the same
+    transaction as every record write. Served as CSV with `Accept: text/csv`. Holds no
+    personal data; records above the caller's confidentiality ceiling count nowhere."""
     media_type = negotiate(request, [JSON, CSV])
     report = service.progress(
         session,
         plan,
         parse_window(starts_on, ends_on, period),
+        group_by=group_by,
+        compare=compare,
         caller=caller,
         export=CSV if media_type == CSV else None,
     )
@@ -137,6 +206,7 @@ def get_indicator_series(
 )
 def get_statistics(
     request: Request,
+    filters: StatisticsFilters,
     resource: Annotated[
         str,
         Path(
@@ -174,11 +244,23 @@ def get_statistics(
             examples=["discussedOn"],
         ),
     ] = None,
+    include_withdrawn: Annotated[
+        bool,
+        Query(
+            alias="includeWithdrawn",
+            description="Count withdrawn measures too (under status `ingetrokken`); a "
+            "`status` filter naming `ingetrokken` does the same.",
+            examples=[True],
+        ),
+    ] = False,
 ) -> Any:
     """Counts records per group, in the database. Without a window every record counts.
-    Inspections also sum `businessesInspected`. Withdrawn measures never count. Counts every
-    partner's records (aggregates only; no personal data and no record is shown). Served as
-    CSV with `Accept: text/csv`."""
+    Takes the list filters (enum fields, `theme`, `partner`, `confidentiality`, comma-
+    separated values). Inspections also sum `businessesInspected`, campaigns
+    `participants`. Withdrawn measures count only when asked (`includeWithdrawn=true`, or a
+    `status` filter naming `ingetrokken`). Counts every partner's records up to the caller's
+    confidentiality ceiling (aggregates only; no personal data and no record is shown).
+    Served as CSV with `Accept: text/csv`."""
     media_type = negotiate(request, [JSON, CSV])
     record_type = record_resource(resource)
     report = count_statistics(
@@ -187,12 +269,12 @@ def get_statistics(
         parse_window(starts_on, ends_on, period),
         group_by,
         date_field,
+        filters=filters,
+        include_withdrawn=include_withdrawn,
         caller=caller,
         export=media_type,
     )
     if media_type != CSV:
         return report
-    columns = [*report.group_by, "count"]
-    if report.businesses_inspected is not None:
-        columns.append("businessesInspected")
+    columns = [*report.group_by, "count", *reported_sums(record_type)]
     return csv_response(columns, report.groups, f"statistiek-{resource}.csv")

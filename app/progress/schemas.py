@@ -44,6 +44,40 @@ class UpdateInWindow(ApiModel):
     note: str | None = Field(default=None, description=NOTE_DESCRIPTION)
 
 
+class Breakdown(ApiModel):
+    """One part of a count indicator's `actual` (`groupBy=partner` or `groupBy=theme`)."""
+
+    partner: str | None = Field(default=None, examples=["politie"])
+    theme: str | None = Field(default=None, examples=["drugs"])
+    actual: int = Field(examples=[2])
+
+
+class PreviousWindow(ApiModel):
+    """The same indicator over the window compared with (`compare=`)."""
+
+    starts_on: dt.date = Field(alias="from", examples=["2022-01-01"])
+    ends_on: dt.date = Field(alias="to", examples=["2022-04-30"])
+    actual: int = Field(
+        description="Counted over the whole previous window, also where it lies outside the plan.",
+        examples=[2],
+    )
+    expected: float | None = Field(
+        description="The target pro-rated over the part of the previous window that lies in "
+        "the plan (before the plan no target applied); null without a target or when no day "
+        "of the previous window lies in the plan.",
+        examples=[3.287671232876712],
+    )
+
+
+class PillarSummary(ApiModel):
+    count_indicators: int = Field(description="Count indicators of the pillar.", examples=[4])
+    on_schedule: int = Field(
+        description="Count indicators whose status is `op-schema`.", examples=[1]
+    )
+    milestones: int = Field(description="Milestone indicators of the pillar.", examples=[6])
+    completed: int = Field(description="Milestones `afgerond` at the window's end.", examples=[0])
+
+
 class IndicatorProgress(ApiModel):
     code: str = Field(description="The indicator's code.", examples=["p1-integrale-controles"])
     title: str = Field(
@@ -74,6 +108,14 @@ class IndicatorProgress(ApiModel):
     updates: list[UpdateInWindow] | None = Field(
         default=None, description="Milestones only: the updates dated inside the window."
     )
+    breakdown: list[Breakdown] | None = Field(
+        default=None,
+        description="With `groupBy`, count indicators only: `actual` split per partner or "
+        "theme (summing to `actual`), largest first.",
+    )
+    previous: PreviousWindow | None = Field(
+        default=None, description="With `compare`, count indicators only."
+    )
 
 
 class PillarProgress(ApiModel):
@@ -85,6 +127,25 @@ class PillarProgress(ApiModel):
     indicators: list[IndicatorProgress] = Field(
         description="Progress of each indicator of the pillar."
     )
+    summary: PillarSummary
+
+
+class ProgressGroup(LabelledEnum):
+    """How a count indicator's `actual` is split (`breakdown`)."""
+
+    PARTNER = "partner", "Per partner", "Het aantal per partner die de records registreerde."
+    THEME = "theme", "Per thema", "Het aantal per thema van de records."
+
+
+class Compare(LabelledEnum):
+    """The window a count indicator is compared with (`previous`)."""
+
+    PREVIOUS_PERIOD = (
+        "previous-period",
+        "Vorige periode",
+        "Het venster van gelijke lengte direct ervoor.",
+    )
+    PREVIOUS_YEAR = "previous-year", "Jaar eerder", "Hetzelfde venster een jaar eerder."
 
 
 class ProgressReport(ApiModel):
@@ -96,6 +157,8 @@ class ProgressReport(ApiModel):
         description="Last day of the window (inclusive).", alias="to", examples=["2023-04-30"]
     )
     pillars: list[PillarProgress] = Field(description="Progress per pillar of the plan.")
+    group_by: ProgressGroup | None = Field(default=None, examples=["partner"])
+    compare: Compare | None = Field(default=None, examples=["previous-year"])
 
 
 class SeriesPoint(ApiModel):
@@ -148,12 +211,28 @@ class StatisticsReport(ApiModel):
     group_by: list[str] = Field(
         description="The fields grouped by, in order.", examples=[["kind", "month"]]
     )
+    filters: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="The filters applied, by parameter, with their values.",
+        examples=[{"kind": ["integrale-controle"]}],
+    )
+    include_withdrawn: bool = Field(
+        default=False,
+        description="Whether records that otherwise never count (withdrawn measures) count.",
+    )
     groups: list[dict[str, Any]] = Field(
-        description="One object per group: the `groupBy` keys with their values, `count`, and "
-        "for inspections `businessesInspected`.",
+        description="One object per group: the `groupBy` keys with their values (`year`, "
+        "`quarter` and `month` as strings: `2023`, `2023-Q1`, `2023-04`), `count`, and the "
+        "resource's sums: `businessesInspected` (inspections), `participants` (campaigns). "
+        "Grouped by `audiences`, a campaign counts in the group of each of its audiences.",
         examples=[[{"kind": "integrale-controle", "month": "2023-02", "count": 2}]],
     )
-    total: int = Field(description="Records in the window.", examples=[3])
+    total: int = Field(
+        description="Records in the window matching the filters, each counted once.", examples=[3]
+    )
     businesses_inspected: int | None = Field(
         default=None, description="Inspections only: businesses inspected in the window."
+    )
+    participants: int | None = Field(
+        default=None, description="Campaigns only: participants of the campaigns in the window."
     )

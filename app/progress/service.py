@@ -20,34 +20,39 @@ from app.indicators.schemas import (
 )
 from app.indicators.service import get_indicator_row
 from app.problems import InvalidInput
-from app.progress.counting import within_ceiling
+from app.progress.counting import (
+    column,
+    date_column,
+    rule_condition,
+    within_ceiling,
+)
 from app.progress.models import ProgressRollup
 from app.progress.schemas import (
+    Breakdown,
+    Compare,
     IndicatorProgress,
     Interval,
     PillarProgress,
+    PillarSummary,
+    PreviousWindow,
+    ProgressGroup,
     ProgressReport,
     ProgressStatus,
     SeriesPoint,
     SeriesReport,
     UpdateInWindow,
 )
-from app.progress.windows import Window, expected_value
+from app.progress.windows import Window, expected_value, previous_window, within_plan
+from app.records.registry import BY_RESOURCE
 from app.reference.models import Pillar, Plan
 from app.reference.service import current_plan, plan_for_query
 
 
 def plan_window(plan: Plan, window: Window) -> Window:
-    """The window clipped to the plan (its default); wholly outside the plan is invalid."""
-    clipped = window.clip(plan.starts_on, plan.ends_on)
-    if clipped.is_empty:
-        raise InvalidInput.one(
-            "from",
-            "outside-plan",
-            f"The window lies outside plan `{plan.code}` "
-            f"({plan.starts_on.isoformat()} to {plan.ends_on.isoformat()}).",
-        )
-    return clipped
+    """The window clipped to the plan (its default); wholly outside the plan is invalid on
+    the parameter that was given (`period`, `from` or `to`)."""
+    within_plan(window, plan.code, plan.starts_on, plan.ends_on)
+    return window.clip(plan.starts_on, plan.ends_on)
 
 
 def _target(indicator: Indicator) -> Target | None:
@@ -97,6 +102,98 @@ def actual_by_indicator(
     }
 
 
+def breakdown_by_indicator(
+    session: Session,
+    indicators: list[Indicator],
+    key: ProgressGroup,
+    starts_on: date,
+    ends_on: date,
+    levels: list[str] | None = None,
+) -> dict[int, list[Breakdown]]:
+    """Per count indicator its actual split per partner or theme of the records: a GROUP BY
+    over the records under the indicator's rule (the rollups hold neither), within the
+    reader's ceiling; the parts sum to the rollups' actual."""
+    dialect = session.get_bind().dialect.name
+    result: dict[int, list[Breakdown]] = {}
+    for indicator in indicators:
+        if indicator.kind != IndicatorKind.COUNT or indicator.id is None:
+            continue
+        if not indicator.count_resource:
+            result[indicator.id] = []
+            continue
+        record_type = BY_RESOURCE[indicator.count_resource]
+        counting = record_type.counting
+        day = date_column(record_type)
+        group = column(record_type, counting.groups[key.value])
+        sum_attribute = (
+            counting.sum_fields.get(indicator.count_field) if indicator.count_field else None
+        )
+        amount = (
+            func.coalesce(func.sum(column(record_type, sum_attribute)), 0)
+            if sum_attribute
+            else func.count()
+        )
+        rows = session.execute(
+            select(group, amount)
+            .where(
+                rule_condition(record_type, indicator.count_filters or {}, dialect),
+                day >= starts_on,
+                day <= ends_on,
+                within_ceiling(record_type.model, levels),
+            )
+            .group_by(group)
+        ).all()
+        parts = sorted(
+            ((value, int(number)) for value, number in rows if number),
+            key=lambda part: (-part[1], part[0] is None, part[0] or ""),
+        )
+        result[indicator.id] = [Breakdown(**{key.value: value, "actual": n}) for value, n in parts]
+    return result
+
+
+def _previous(
+    session: Session,
+    indicators: list[Indicator],
+    window: Window,
+    compare: Compare,
+    plan: Plan,
+    levels: list[str] | None,
+) -> dict[int, PreviousWindow]:
+    """The compared window per count indicator. Its actual counts every record in it, also
+    before the plan (the records exist; an analyst compares with last year's work); its
+    expected is the target pro-rated over the days of it that lie in the plan only (before
+    the plan no target applied), and null when none does."""
+    earlier = previous_window(window, compare.value)
+    assert earlier.starts_on is not None
+    assert earlier.ends_on is not None
+    actuals = actual_by_indicator(session, indicators, earlier.starts_on, earlier.ends_on, levels)
+    in_plan = earlier.clip(plan.starts_on, plan.ends_on)
+    result = {}
+    for indicator in indicators:
+        if indicator.kind != IndicatorKind.COUNT or indicator.id is None:
+            continue
+        expected = None if in_plan.is_empty else _expected(indicator, in_plan, plan)
+        result[indicator.id] = PreviousWindow(
+            starts_on=earlier.starts_on,
+            ends_on=earlier.ends_on,
+            actual=actuals.get(indicator.id, 0),
+            expected=float(expected) if expected is not None else None,
+        )
+    return result
+
+
+def summary(indicators: list[IndicatorProgress]) -> PillarSummary:
+    """How many count indicators, how many on schedule; how many milestones, how many done."""
+    counts = [i for i in indicators if i.kind == IndicatorKind.COUNT]
+    milestones = [i for i in indicators if i.kind == IndicatorKind.MILESTONE]
+    return PillarSummary(
+        count_indicators=len(counts),
+        on_schedule=sum(1 for i in counts if i.status == ProgressStatus.OP_SCHEMA),
+        milestones=len(milestones),
+        completed=sum(1 for i in milestones if i.status == ProgressStatus.AFGEROND),
+    )
+
+
 def _updates_by_indicator(
     session: Session, indicators: list[Indicator], ends_on: date
 ) -> dict[int, list[MilestoneUpdate]]:
@@ -125,10 +222,14 @@ def progress(
     plan_code: str | None,
     window: Window,
     *,
+    group_by: ProgressGroup | None = None,
+    compare: Compare | None = None,
     caller: Caller | None = None,
     export: str | None = None,
 ) -> ProgressReport:
-    """Progress per pillar; `export` (a media type) audits it as an export by `caller`."""
+    """Progress per pillar, with a breakdown per partner or theme (`group_by`) and the
+    compared window (`compare`); `export` (a media type) audits it as an export by
+    `caller`."""
     audit_export(session, caller, "progress", export)
     plan = plan_for_query(session, plan_code) or current_plan(session)
     window = plan_window(plan, window)
@@ -147,6 +248,16 @@ def progress(
     levels = caller.ceiling if caller is not None else None
     actuals = actual_by_indicator(session, indicators, window.starts_on, window.ends_on, levels)
     updates = _updates_by_indicator(session, indicators, window.ends_on)
+    breakdowns = (
+        breakdown_by_indicator(
+            session, indicators, group_by, window.starts_on, window.ends_on, levels
+        )
+        if group_by is not None
+        else {}
+    )
+    previous = (
+        _previous(session, indicators, window, compare, plan, levels) if compare is not None else {}
+    )
     by_pillar: dict[int, list[IndicatorProgress]] = defaultdict(list)
     for indicator in indicators:
         assert indicator.id is not None
@@ -164,6 +275,10 @@ def progress(
                 ratio=float(actual / expected) if expected else None,
                 status=count_status(actual, expected),
             )
+            if group_by is not None:
+                entry.breakdown = breakdowns.get(indicator.id, [])
+            if compare is not None:
+                entry.previous = previous[indicator.id]
         else:
             history = updates.get(indicator.id, [])
             status = ProgressStatus(history[-1].status) if history else ProgressStatus.NIET_GESTART
@@ -188,8 +303,15 @@ def progress(
         plan=plan.code,
         starts_on=window.starts_on,
         ends_on=window.ends_on,
+        **({"group_by": group_by} if group_by is not None else {}),
+        **({"compare": compare} if compare is not None else {}),
         pillars=[
-            PillarProgress(code=p.code, title=p.title, indicators=by_pillar.get(p.id or 0, []))
+            PillarProgress(
+                code=p.code,
+                title=p.title,
+                summary=summary(by_pillar.get(p.id or 0, [])),
+                indicators=by_pillar.get(p.id or 0, []),
+            )
             for p in pillars
         ],
     )

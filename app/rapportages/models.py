@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from app.db import JSONType
@@ -13,7 +13,16 @@ from app.records.models import RecordColumns, record_table_args, subject_indexes
 
 class BestuurlijkeRapportage(RecordColumns, table=True):
     __tablename__ = "bestuurlijke_rapportages"
-    __table_args__ = record_table_args("bestuurlijke_rapportages", "received_on")
+    __table_args__ = record_table_args(
+        "bestuurlijke_rapportages",
+        "received_on",
+        # Covering index of the terugblik's counts (index-only on PostgreSQL).
+        Index(
+            "ix_bestuurlijke_rapportages_received_on_aggregate",
+            "received_on",
+            postgresql_include=["theme", "confidentiality"],
+        ),
+    )
 
     received_on: date = Field(index=True)
     drug_category: str | None = Field(default=None, max_length=20, index=True)

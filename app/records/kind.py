@@ -24,7 +24,11 @@ COMMON_PERSONAL_DATA = ("externalId",)
 # Fields every record has that `q=` searches (SPEC §4.1), by their API names.
 COMMON_SEARCH = ("reference", "externalId")
 # Scalar fields every record type may be grouped and filtered on in aggregates.
-COMMON_GROUP_FIELDS = {"theme": "theme", "partner": "partner"}
+COMMON_GROUP_FIELDS = {
+    "theme": "theme",
+    "partner": "partner",
+    "confidentiality": "confidentiality",
+}
 
 
 @dataclass(frozen=True)
@@ -102,12 +106,24 @@ class Counting:
     date_fields: Mapping[str, str]
     # Scalar fields that may be grouped and filtered on (`theme` and `partner` are added).
     group_fields: Mapping[str, str]
-    # JSON lists: filter only (any value matches).
+    # JSON lists: filtered on (any value matches).
     list_fields: Mapping[str, str] = field(default_factory=dict)
+    # Those of `list_fields` statistics may also group by: a record counts once in the group
+    # of each of its values (a campaign in each of its audiences), and once in the total.
+    grouped_lists: frozenset[str] = frozenset()
     # Numeric fields a counting rule may sum.
     sum_fields: Mapping[str, str] = field(default_factory=dict)
-    # attribute -> values of records that never count at all (a withdrawn measure).
+    # Those of `sum_fields` statistics sum per group and in all (`businessesInspected`).
+    reported_sums: tuple[str, ...] = ()
+    # attribute -> values of records that never count at all (a withdrawn measure), unless
+    # statistics are asked for them (`includeWithdrawn`, or a filter naming such a value).
     never_counts: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.grouped_lists <= set(self.list_fields):
+            raise ValueError("grouped_lists must be list_fields")
+        if not set(self.reported_sums) <= set(self.sum_fields):
+            raise ValueError("reported_sums must be sum_fields")
 
     @property
     def default_date_field(self) -> str:
@@ -120,6 +136,11 @@ class Counting:
     @property
     def filter_fields(self) -> dict[str, str]:
         return {**self.groups, **self.list_fields}
+
+    @property
+    def group_keys(self) -> dict[str, str]:
+        """Every field statistics may group by: scalars and the grouped lists."""
+        return {**self.groups, **{name: self.list_fields[name] for name in self.grouped_lists}}
 
     @property
     def attributes(self) -> set[str]:

@@ -35,7 +35,7 @@ class RecordColumns(SQLModel):
 SORT_COLUMNS = ("created_at", "updated_at", "reference")
 
 
-def record_table_args(table: str, date_column: str) -> tuple[Any, ...]:
+def record_table_args(table: str, date_column: str, *aggregates: Index) -> tuple[Any, ...]:
     """`externalId` unique per partner, and for every `sort=` order an index on (key, id)
     and on (partner, key, id): a page is an index seek, for a partner's list and for all
     partners' alike, on page 1 as on page 500 (the keyset cursor holds the key and id)."""
@@ -49,6 +49,7 @@ def record_table_args(table: str, date_column: str) -> tuple[Any, ...]:
         UniqueConstraint("partner", "external_id", name=f"uq_{table}_partner_external_id"),
         *by_partner,
         *across,
+        *aggregates,
     )
 
 

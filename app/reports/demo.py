@@ -223,7 +223,7 @@ def _campaigns() -> list[Record]:
                 "kind": "bewustwordingsbijeenkomst",
                 "title": "Misbruik en ondermijning in vastgoed",
                 "audiences": ["woningcorporaties"],
-                "organisations": ["Motus", "Trivire", "Woonbron"],
+                "organisations": ["Motus"],
                 "startsOn": _day(1, 24),
                 "theme": "vastgoed",
             },

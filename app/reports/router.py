@@ -8,7 +8,14 @@ from app.access.dependencies import AnalystClient
 from app.db import SessionDep
 from app.openapi import problems
 from app.progress.media import JSON, MARKDOWN, negotiate
-from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
+from app.progress.windows import (
+    FromParam,
+    PeriodParam,
+    PlanQuery,
+    ToParam,
+    parse_window,
+    within_plan,
+)
 from app.reference.service import current_plan, plan_for_query
 from app.reports.schemas import LookBack
 from app.reports.terugblik import look_back, markdown
@@ -50,14 +57,15 @@ def get_terugblik(
     inspections, campaigns per month, and milestone updates with their notes.
 
     The window defaults to the plan (open ends filled from it); it is not clipped, so records
-    before or after the plan count too. `Accept: text/markdown` gives the text alone. Counts
-    only; no personal data (campaign titles are not used; organisations are)."""
+    before or after the plan count too, but a window wholly outside the plan is `400` on the
+    parameter given (`period`, `from` or `to`), as on progress. `Accept: text/markdown`
+    gives the text alone. Counts only; no personal data (campaign titles are not used;
+    organisations are)."""
     media_type = negotiate(request, [JSON, MARKDOWN])
     chosen = plan_for_query(session, plan) or current_plan(session)
     window = parse_window(starts_on, ends_on, period)
-    window = type(window)(window.starts_on or chosen.starts_on, window.ends_on or chosen.ends_on)
-    if window.is_empty:
-        window = parse_window(window.starts_on, window.ends_on, None)
+    within_plan(window, chosen.code, chosen.starts_on, chosen.ends_on)
+    window = window.filled(chosen.starts_on, chosen.ends_on)
     report = look_back(session, chosen, window, caller=caller, export=media_type)
     if media_type == MARKDOWN:
         return Response(markdown(report), media_type="text/markdown; charset=utf-8")

@@ -2,6 +2,7 @@
 sentences in the style of the letter, numbers in words."""
 
 import calendar
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from num2words import num2words
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
@@ -47,8 +48,13 @@ MONTHS = [
 
 
 def words(number: int) -> str:
-    """A number in Dutch words: 1 → één, 24 → vierentwintig."""
-    return str(num2words(number, lang="nl"))
+    """A number in Dutch words in the Taalunie's spelling: 1 → één (standing alone, as the
+    letter writes it), 24 → vierentwintig, 101 → honderdeen. num2words writes the accents of
+    `één` inside compounds too (`honderdéén`), which the Taalunie does not."""
+    text = str(num2words(number, lang="nl"))
+    if number == 1:
+        return text
+    return text.replace("éé", "ee")
 
 
 def counted_noun(number: int, singular: str, plural: str) -> str:
@@ -93,7 +99,8 @@ COUNT_FIGURES = [
         key="signalen-casusoverleg",
         pillar=FIRST_PILLAR,
         resource="signals",
-        filters={"channel": ["casusoverleg"]},
+        # Discussed in the case meeting: dated by `discussedOn`, whatever the channel.
+        filters={},
         date_field="discussedOn",
         singular="Er is {n} nieuw signaal van ondermijning besproken tijdens het casusoverleg.",
         plural="Er zijn {n} nieuwe signalen van ondermijning besproken tijdens het casusoverleg.",
@@ -102,6 +109,7 @@ COUNT_FIGURES = [
         key="meldingen-meld-misdaad-anoniem",
         pillar=FIRST_PILLAR,
         resource="signals",
+        # Tips received through Meld Misdaad Anoniem; one also discussed counts above too.
         filters={"channel": ["meld-misdaad-anoniem"]},
         singular="Er is {n} ondermijning gerelateerde melding binnengekomen via "
         "Meld Misdaad Anoniem.",
@@ -146,7 +154,9 @@ MEASURE_KEYS = {
     "overig": "overige-maatregelen",
 }
 
-# Campaign kinds: (singular, plural, past participle).
+# Campaign kinds: (singular, plural, past participle). Organisations are the organisers
+# ("samen met Motus"); audiences are those the campaign was for, and at a meeting those who
+# took part ("waarbij woningcorporaties deel hebben genomen").
 CAMPAIGN_PHRASES = {
     "communicatiecampagne": ("communicatiecampagne", "communicatiecampagnes", "gevoerd"),
     "bewustwordingstraining": ("bewustwordingstraining", "bewustwordingstrainingen", "verzorgd"),
@@ -156,6 +166,8 @@ CAMPAIGN_PHRASES = {
         "verzorgd",
     ),
 }
+# Kinds whose audiences took part (a meeting) rather than were addressed.
+CAMPAIGNS_TAKEN_PART_IN = frozenset({"bewustwordingsbijeenkomst"})
 AUDIENCES = {
     "burgers": "burgers",
     "ondernemers": "ondernemers",
@@ -334,9 +346,18 @@ def _measures_sentence(parts: list[tuple[str, str]]) -> str:
     return join_words(phrases)
 
 
+# How a measure relates to the rapportages of the window: it followed one received in the
+# window, one received outside it, or none (that the reader may see).
+FOLLOWED_IN_WINDOW = "in-window"
+FOLLOWED_OUTSIDE = "outside-window"
+NOT_FOLLOWED = "none"
+FOLLOW_KEYS = {FOLLOWED_IN_WINDOW: "", FOLLOWED_OUTSIDE: "-eerdere-rapportage"}
+
+
 def _rapportages(session: Session, window: Window, levels: Levels, text: PillarText) -> None:
-    """Per theme: the rapportages received and the measures that followed them, then the
-    theme's measures that did not follow a rapportage."""
+    """Per theme: the rapportages received and the measures that followed them, the measures
+    that followed rapportages received outside the window, then the theme's measures that
+    followed no rapportage. Every sentence names its theme."""
     themes = dict(session.execute(select(col(Theme.code), col(Theme.title))).all())
     received = dict(
         session.execute(
@@ -354,9 +375,31 @@ def _rapportages(session: Session, window: Window, levels: Levels, text: PillarT
     )
     # A measure's theme is its own, or else that of the rapportage it followed.
     theme = func.coalesce(col(Measure.theme), col(BestuurlijkeRapportage.theme))
-    followed = col(Measure.rapportage_id).is_not(None)
-    rows = session.execute(
-        select(theme, followed, col(Measure.kind), col(Measure.drug_category), func.count())
+    received_on = col(BestuurlijkeRapportage.received_on)
+    follows = case(
+        (col(BestuurlijkeRapportage.id).is_(None), literal(NOT_FOLLOWED)),
+        (
+            and_(received_on >= window.starts_on, received_on <= window.ends_on),
+            literal(FOLLOWED_IN_WINDOW),
+        ),
+        else_=literal(FOLLOWED_OUTSIDE),
+    )
+    in_reach = [counted(MEASURES), *_in_reach(Measure, col(Measure.decided_on), window, levels)]
+    # Measures that name no rapportage are counted without the join, so that the join (a
+    # lookup per linked measure) is only made for those that do.
+    unlinked = session.execute(
+        select(
+            col(Measure.theme),
+            literal(NOT_FOLLOWED),
+            col(Measure.kind),
+            col(Measure.drug_category),
+            func.count(),
+        )
+        .where(col(Measure.rapportage_id).is_(None), *in_reach)
+        .group_by(col(Measure.theme), col(Measure.kind), col(Measure.drug_category))
+    ).all()
+    linked = session.execute(
+        select(theme, follows, col(Measure.kind), col(Measure.drug_category), func.count())
         .select_from(Measure)
         .outerjoin(
             BestuurlijkeRapportage,
@@ -366,14 +409,14 @@ def _rapportages(session: Session, window: Window, levels: Levels, text: PillarT
                 within_ceiling(BestuurlijkeRapportage, levels),
             ),
         )
-        .where(counted(MEASURES), *_in_reach(Measure, col(Measure.decided_on), window, levels))
-        .group_by(theme, followed, col(Measure.kind), col(Measure.drug_category))
+        .where(col(Measure.rapportage_id).is_not(None), *in_reach)
+        .group_by(theme, follows, col(Measure.kind), col(Measure.drug_category))
     ).all()
-    measures: dict[tuple[str | None, bool], dict[str, list[tuple[str | None, int]]]] = defaultdict(
+    measures: dict[tuple[str | None, str], dict[str, list[tuple[str | None, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for measure_theme, is_followed, kind, category, number in rows:
-        measures[(measure_theme, bool(is_followed))][kind].append((category, int(number)))
+    for measure_theme, follow, kind, category, number in [*unlinked, *linked]:
+        measures[(measure_theme, str(follow))][kind].append((category, int(number)))
     kind_order = list(MEASURE_PHRASES)
     theme_order = sorted(
         set(received) | {key for key, _ in measures},
@@ -384,26 +427,25 @@ def _rapportages(session: Session, window: Window, levels: Levels, text: PillarT
         suffix = code or "zonder-thema"
         number = int(received.get(code, 0))
         text.figure(f"rapportages-{suffix}", number)
+        lead = ""
+        if number:
+            noun = counted_noun(number, "bestuurlijke rapportage", "bestuurlijke rapportages")
+            verb = "is" if number == 1 else "zijn"
+            lead = f"Er {verb} {noun} ontvangen met betrekking tot {topic}."
         sentences = []
-        for is_followed in (True, False):
-            by_kind = measures.get((code, is_followed), {})
+        for follow in (FOLLOWED_IN_WINDOW, FOLLOWED_OUTSIDE, NOT_FOLLOWED):
+            by_kind = measures.get((code, follow), {})
             kinds = sorted(by_kind, key=lambda k: kind_order.index(k) if k in kind_order else 99)
             for kind in kinds:
-                categories = sorted(by_kind[kind], key=_category_order)
-                for category, amount in categories:
+                for category, amount in sorted(by_kind[kind], key=_category_order):
                     key = f"{MEASURE_KEYS.get(kind, kind)}-{suffix}"
                     if category:
                         key += f"-{category}"
-                    if not is_followed:
-                        key += "-zonder-rapportage"
+                    key += FOLLOW_KEYS.get(follow, "-zonder-rapportage")
                     text.figure(key, amount)
-            if is_followed and kinds:
-                parts = [
-                    _measure_part(kind, sorted(by_kind[kind], key=_category_order))
-                    for kind in kinds
-                ]
-                sentences.append(f"Als gevolg hiervan {_measures_sentence(parts)}.")
-            elif kinds:
+            if not kinds:
+                continue
+            if follow == NOT_FOLLOWED:
                 for kind in kinds:
                     amount = sum(n for _c, n in by_kind[kind])
                     singular, _plural, participle = MEASURE_PHRASES.get(
@@ -413,15 +455,25 @@ def _rapportages(session: Session, window: Window, levels: Levels, text: PillarT
                         f"Er is {words(amount)} keer een {singular} {participle} met "
                         f"betrekking tot {topic}."
                     )
-        if number:
-            noun = counted_noun(number, "bestuurlijke rapportage", "bestuurlijke rapportages")
-            verb = "is" if number == 1 else "zijn"
-            lead = f"Er {verb} {noun} ontvangen met betrekking tot {topic}."
-            follow = [s for s in sentences if s.startswith("Als gevolg")]
-            text.sentences.append(" ".join([lead, *follow]))
-            text.sentences.extend(s for s in sentences if not s.startswith("Als gevolg"))
-        else:
-            text.sentences.extend(s.replace("Als gevolg hiervan ", "Er ", 1) for s in sentences)
+                continue
+            parts = [
+                _measure_part(kind, sorted(by_kind[kind], key=_category_order)) for kind in kinds
+            ]
+            if follow == FOLLOWED_IN_WINDOW and lead:
+                lead += f" Als gevolg hiervan {_measures_sentence(parts)}."
+                continue
+            total = sum(n for kind in kinds for _c, n in by_kind[kind])
+            earlier = "eerder ontvangen " if follow == FOLLOWED_OUTSIDE else ""
+            source = (
+                f"een {earlier}bestuurlijke rapportage"
+                if total == 1
+                else f"{earlier}bestuurlijke rapportages"
+            )
+            sentences.append(
+                f"Naar aanleiding van {source} met betrekking tot {topic} "
+                f"{_measures_sentence(parts)}."
+            )
+        text.sentences.extend([lead, *sentences] if lead else sentences)
 
 
 def _category_order(item: tuple[str | None, int]) -> tuple[int, bool, str]:
@@ -432,30 +484,43 @@ def _category_order(item: tuple[str | None, int]) -> tuple[int, bool, str]:
 def _campaigns(
     session: Session, window: Window, levels: Levels, texts: dict[str, PillarText]
 ) -> None:
-    """Per pillar, month and kind: how many campaigns, for whom, with which organisations."""
+    """Per pillar, month and kind: how many campaigns, for whom, with which organisations.
+    One GROUP BY that keeps the audience and organisation lists as they are (few distinct
+    lists), their values merged per group afterwards."""
     dialect = session.get_bind().dialect.name
     month = time_expression("month", col(Campaign.starts_on), dialect)
     where = _in_reach(Campaign, col(Campaign.starts_on), window, levels)
-    counts = session.execute(
-        select(col(Campaign.pillar), month, col(Campaign.kind), func.count())
+    rows = session.execute(
+        select(
+            col(Campaign.pillar),
+            month,
+            col(Campaign.kind),
+            col(Campaign.audiences),
+            col(Campaign.organisations),
+            func.count(),
+        )
         .where(*where)
-        .group_by(col(Campaign.pillar), month, col(Campaign.kind))
-        .order_by(month, col(Campaign.kind))
+        .group_by(
+            col(Campaign.pillar),
+            month,
+            col(Campaign.kind),
+            col(Campaign.audiences),
+            col(Campaign.organisations),
+        )
     ).all()
-    extras: dict[str, dict[tuple[str, str, str], set[str]]] = {}
-    for name in ("audiences", "organisations"):
-        element = _json_elements(getattr(Campaign, name), dialect)
-        extras[name] = defaultdict(set)
-        for pillar, group_month, kind, value in session.execute(
-            select(col(Campaign.pillar), month, col(Campaign.kind), element.c.value)
-            .select_from(Campaign)
-            .join(element, true())
-            .where(*where)
-            .distinct()
-        ).all():
-            extras[name][(pillar, group_month, kind)].add(str(value))
-    for pillar, group_month, kind, number in counts:
-        number = int(number)
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    extras: dict[str, dict[tuple[str, str, str], set[str]]] = {
+        "audiences": defaultdict(set),
+        "organisations": defaultdict(set),
+    }
+    for pillar, group_month, kind, audiences, organisations, number in rows:
+        group = (pillar, group_month, kind)
+        counts[group] += int(number)
+        extras["audiences"][group].update(str(value) for value in _as_list(audiences))
+        extras["organisations"][group].update(str(value) for value in _as_list(organisations))
+    for (pillar, group_month, kind), number in sorted(
+        counts.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])
+    ):
         text = texts.get(pillar)
         if text is None:
             continue
@@ -473,15 +538,19 @@ def _campaigns(
         audiences = [
             AUDIENCES.get(a, a) for a in AUDIENCES if a in extras["audiences"].get(group, set())
         ]
-        if audiences:
+        if audiences and kind in CAMPAIGNS_TAKEN_PART_IN:
+            verb = "heeft" if audiences == [AUDIENCES["handhaving"]] else "hebben"
+            sentence += f" waarbij {join_words(audiences)} deel {verb} genomen"
+        elif audiences:
             sentence += f" voor {join_words(audiences)}"
         text.sentences.append(sentence + ".")
 
 
-def _json_elements(column: Any, dialect: str) -> Any:
-    if dialect == "postgresql":
-        return func.jsonb_array_elements_text(column).table_valued("value")
-    return func.json_each(column).table_valued("value")
+def _as_list(value: Any) -> list[Any]:
+    """A JSON list column's value as read (SQLite may hand back its text)."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return list(value or [])
 
 
 def _milestones(session: Session, plan: Plan, window: Window, texts: dict[int, PillarText]) -> None:

@@ -15,7 +15,7 @@ and spaces (`SIG2023000017`, `3311AB`). Adding the generated column fills it for
 existing record, and the FTS tables are filled from the records here (backfill).
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 04:30:00
 """
 

@@ -1,5 +1,6 @@
 """Property-based: over random records, changes and windows (leap years and windows partly
-outside the plan included), progress and statistics equal a plain Python recount, and the
+outside the plan included), progress (with its breakdowns and comparisons) and statistics
+(with filters, withdrawn measures and audiences) equal a plain Python recount, and the
 rollups kept by the write hook equal a rebuild from the records."""
 
 import calendar
@@ -20,7 +21,7 @@ from app.inspections.models import Inspection
 from app.measures.models import Measure
 from app.progress.models import ProgressRollup
 from app.progress.rollups import rebuild_rollups
-from app.progress.schemas import RecordResource
+from app.progress.schemas import Compare, ProgressGroup, RecordResource
 from app.progress.service import progress
 from app.progress.statistics import statistics
 from app.progress.windows import Window
@@ -51,6 +52,7 @@ measure = st.fixed_dictionaries(
         "kind": st.sampled_from(["sluiting", "waarschuwing"]),
         "decided_on": DAYS,
         "status": st.sampled_from(["voornemen", "opgelegd", "ingetrokken"]),
+        "partner": st.sampled_from(["politie", "gemeente"]),
     }
 )
 campaign = st.fixed_dictionaries(
@@ -59,6 +61,8 @@ campaign = st.fixed_dictionaries(
         "starts_on": DAYS,
         "audiences": st.lists(st.sampled_from(AUDIENCES), max_size=3, unique=True),
         "pillar": st.sampled_from(["p2", "p3"]),
+        "participants": st.none() | st.integers(0, 100),
+        "partner": st.sampled_from(["gemeente", "politie"]),
     }
 )
 
@@ -111,7 +115,14 @@ DATE_ATTRIBUTE = {"inspections": "occurred_on", "measures": "decided_on", "campa
 
 
 def _recount(indicator: Indicator, left: list[tuple[str, dict[str, Any]]], window: Window) -> int:
-    total = 0
+    return sum(_recount_by(indicator, left, window, "partner").values())
+
+
+def _recount_by(
+    indicator: Indicator, left: list[tuple[str, dict[str, Any]]], window: Window, key: str
+) -> Counter[Any]:
+    """What the indicator counts in the window, per value of the record's `key`."""
+    total: Counter[Any] = Counter()
     for resource, values in left:
         if resource != indicator.count_resource:
             continue
@@ -128,7 +139,8 @@ def _recount(indicator: Indicator, left: list[tuple[str, dict[str, Any]]], windo
             hit = any(v in wanted for v in value) if isinstance(value, list) else value in wanted
             matches = matches and hit
         if matches:
-            total += (values["businesses_inspected"] or 0) if indicator.count_field else 1
+            amount = (values["businesses_inspected"] or 0) if indicator.count_field else 1
+            total[values[key]] += amount
     return total
 
 
@@ -234,7 +246,7 @@ def test_statistics_equal_a_recount(
             "theme": values["theme"],
             "month": f"{day.year}-{day.month:02d}",
             "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
-            "year": day.year,
+            "year": str(day.year),
         }
         group = tuple(keys[key] for key in group_by)
         counts[group] += 1
@@ -310,7 +322,7 @@ def test_signal_and_measure_statistics_equal_a_recount(
                 "status": values["status"],
                 "partner": values.get("partner", "politie"),
                 "month": f"{day.year}-{day.month:02d}",
-                "year": day.year,
+                "year": str(day.year),
             }
             counts[tuple(keys[key] for key in group_by)] += 1
         got = {tuple(g[key] for key in group_by): g["count"] for g in report.groups}
@@ -319,3 +331,184 @@ def test_signal_and_measure_statistics_equal_a_recount(
         else:
             assert got == {(): counts[()]}, resource
         assert report.total == sum(counts.values())
+
+
+def _previous_by_hand(window: Window, compare: str) -> Window:
+    """The compared window, worked out on its own: the same dates a year earlier (29
+    February to 28 February), or as many days as the window has, ending the day before it."""
+    assert window.starts_on is not None
+    assert window.ends_on is not None
+    if compare == "previous-year":
+
+        def back(day: date) -> date:
+            if (day.month, day.day) == (2, 29):
+                return date(day.year - 1, 2, 28)
+            return date(day.year - 1, day.month, day.day)
+
+        return Window(back(window.starts_on), back(window.ends_on))
+    length = (window.ends_on - window.starts_on).days + 1
+    end = window.starts_on - timedelta(days=1)
+    return Window(end - timedelta(days=length - 1), end)
+
+
+@PROFILE
+@given(
+    history=histories(),
+    window=windows(),
+    key=st.sampled_from(["partner", "theme"]),
+    compare=st.sampled_from(["previous-period", "previous-year"]),
+)
+def test_breakdowns_and_comparisons_equal_a_recount(
+    db: Session, history: list[Any], window: Window, key: str, compare: str
+) -> None:
+    _reset(db)
+    left = _write(db, history)
+    if not (window.starts_on <= PLAN[1] and window.ends_on >= PLAN[0]):  # type: ignore[operator]
+        return
+    report = progress(
+        db, "2023-2024", window, group_by=ProgressGroup(key), compare=Compare(compare)
+    )
+    clipped = window.clip(*PLAN)
+    earlier = _previous_by_hand(clipped, compare)
+    # The days of the compared window that lie in the plan carry the target.
+    in_plan = [
+        day
+        for offset in range((earlier.ends_on - earlier.starts_on).days + 1)  # type: ignore[operator]
+        if PLAN[0] <= (day := earlier.starts_on + timedelta(days=offset)) <= PLAN[1]  # type: ignore[operator]
+    ]
+    indicators = {i.code: i for i in db.scalars(select(Indicator)).all()}
+    for pillar in report.pillars:
+        for entry in pillar.indicators:
+            row = indicators[entry.code]
+            if row.kind != "count":
+                assert entry.breakdown is None
+                assert entry.previous is None
+                continue
+            assert entry.breakdown is not None
+            assert entry.previous is not None
+            parts = {getattr(part, key): part.actual for part in entry.breakdown}
+            wanted = {value: n for value, n in _recount_by(row, left, clipped, key).items() if n}
+            assert parts == wanted, entry.code
+            assert sum(parts.values()) == entry.actual
+            previous = entry.previous
+            assert (previous.starts_on, previous.ends_on) == (earlier.starts_on, earlier.ends_on)
+            assert previous.actual == _recount(row, left, earlier), entry.code
+            if row.target_value is None or not in_plan:
+                assert previous.expected is None
+            else:
+                by_days = _expected_by_days(
+                    row.target_value, row.target_per or "", Window(in_plan[0], in_plan[-1])
+                )
+                assert previous.expected == pytest.approx(float(by_days), rel=1e-12)
+
+
+MEASURE_FILTERS = st.fixed_dictionaries(
+    {
+        "kind": st.none() | st.lists(st.sampled_from(["sluiting", "waarschuwing"]), min_size=1),
+        "status": st.none()
+        | st.lists(st.sampled_from(["voornemen", "opgelegd", "ingetrokken"]), min_size=1),
+        "partner": st.none() | st.lists(st.sampled_from(["politie", "gemeente"]), min_size=1),
+    }
+)
+
+
+@PROFILE
+@given(
+    measures=st.lists(measure, max_size=12),
+    filters=MEASURE_FILTERS,
+    include_withdrawn=st.booleans(),
+    group_by=st.lists(st.sampled_from(["status", "kind", "year"]), max_size=2, unique=True),
+    window=st.none() | windows(),
+)
+def test_filtered_measure_statistics_equal_a_recount(
+    db: Session,
+    measures: list[dict[str, Any]],
+    filters: dict[str, list[str] | None],
+    include_withdrawn: bool,
+    group_by: list[str],
+    window: Window | None,
+) -> None:
+    """Filters with several values; withdrawn measures only with `includeWithdrawn` or a
+    status filter that names `ingetrokken`."""
+    _reset(db)
+    for values in measures:
+        add_record(db, "measures", **values)
+    db.commit()
+    given_filters = {name: ",".join(v) for name, v in filters.items() if v is not None}
+    report = statistics(
+        db,
+        RecordResource.MEASURES,
+        window or Window(None, None),
+        ",".join(group_by),
+        None,
+        filters=given_filters,
+        include_withdrawn=include_withdrawn,
+    )
+    withdrawn_asked = include_withdrawn or "ingetrokken" in (filters["status"] or [])
+    counts: Counter[tuple[Any, ...]] = Counter()
+    for values in measures:
+        day = values["decided_on"]
+        if values["status"] == "ingetrokken" and not withdrawn_asked:
+            continue
+        if window is not None and not (window.starts_on <= day <= window.ends_on):  # type: ignore[operator]
+            continue
+        if any(wanted is not None and values[n] not in wanted for n, wanted in filters.items()):
+            continue
+        keys = {"status": values["status"], "kind": values["kind"], "year": str(day.year)}
+        counts[tuple(keys[key] for key in group_by)] += 1
+    got = {tuple(g[key] for key in group_by): g["count"] for g in report.groups}
+    assert got == (dict(counts) if group_by else {(): counts[()]})
+    assert report.total == sum(counts.values())
+
+
+@PROFILE
+@given(
+    campaigns=st.lists(campaign, max_size=10),
+    audience_filter=st.none() | st.lists(st.sampled_from(AUDIENCES), min_size=1, max_size=2),
+    group_by=st.lists(st.sampled_from(["audiences", "pillar", "kind"]), max_size=2, unique=True),
+    window=st.none() | windows(),
+)
+def test_campaign_statistics_by_audience_equal_a_recount(
+    db: Session,
+    campaigns: list[dict[str, Any]],
+    audience_filter: list[str] | None,
+    group_by: list[str],
+    window: Window | None,
+) -> None:
+    """A campaign counts (and adds its participants) once in each of its audiences' groups
+    (in the group null without any), and once in the total."""
+    _reset(db)
+    for values in campaigns:
+        add_record(db, "campaigns", **values)
+    db.commit()
+    report = statistics(
+        db,
+        RecordResource.CAMPAIGNS,
+        window or Window(None, None),
+        ",".join(group_by),
+        None,
+        filters={"audiences": ",".join(audience_filter)} if audience_filter else {},
+    )
+    counts: Counter[tuple[Any, ...]] = Counter()
+    participants: Counter[tuple[Any, ...]] = Counter()
+    total = summed = 0
+    for values in campaigns:
+        day = values["starts_on"]
+        if window is not None and not (window.starts_on <= day <= window.ends_on):  # type: ignore[operator]
+            continue
+        if audience_filter and not set(values["audiences"]) & set(audience_filter):
+            continue
+        total += 1
+        summed += values["participants"] or 0
+        audiences = (values["audiences"] or [None]) if "audiences" in group_by else [None]
+        for audience in audiences:
+            keys = {"audiences": audience, "pillar": values["pillar"], "kind": values["kind"]}
+            group = tuple(keys[key] for key in group_by)
+            counts[group] += 1
+            participants[group] += values["participants"] or 0
+    got = {
+        tuple(g[key] for key in group_by): (g["count"], g["participants"]) for g in report.groups
+    }
+    wanted = {group: (counts[group], participants[group]) for group in counts}
+    assert got == (wanted if group_by else {(): (total, summed)})
+    assert (report.total, report.participants) == (total, summed)

@@ -4,13 +4,16 @@ progress the issue names."""
 
 import json
 import uuid
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlmodel import Session
 
 from app.reports.demo import LETTER_MILESTONE_UPDATES, LETTER_RECORDS, resolve_links
 from tests.conftest import ApiClient, MakeClient
+from tests.progress.conftest import add_record
 
 WINDOW = "from=2023-01-01&to=2023-04-30"
 
@@ -61,8 +64,9 @@ LETTER_SENTENCES = {
         "mogelijk aan de raad voor te stellen actualisatie van onze APV.",
     ],
     "p3": [
-        "In januari is er samen met Motus, Trivire en Woonbron één bewustwordingsbijeenkomst "
-        "verzorgd voor woningcorporaties.",
+        # Motus organised it; the housing corporations took part (not co-organisers).
+        "In januari is er samen met Motus één bewustwordingsbijeenkomst verzorgd waarbij "
+        "woningcorporaties deel hebben genomen.",
     ],
 }
 
@@ -257,3 +261,93 @@ def test_another_plan_with_other_pillar_codes_gets_its_own_terugblik(
             session.execute(delete(Pillar).where(Pillar.plan_id == plan_id))
             session.execute(delete(Plan).where(Plan.id == plan_id))
             session.commit()
+
+
+def test_discussed_signals_and_tips(db: Session, make_client: MakeClient) -> None:
+    """Discussed in the case meeting: `discussedOn` in the window, whatever the channel; MMA
+    tips: received through Meld Misdaad Anoniem in the window; a discussed tip counts twice."""
+    add_record(
+        db,
+        "signals",
+        channel="partnermelding",
+        received_on=date(2022, 12, 1),
+        discussed_on=date(2023, 2, 1),
+    )
+    add_record(db, "signals", channel="casusoverleg", received_on=date(2023, 2, 3))
+    add_record(
+        db,
+        "signals",
+        channel="meld-misdaad-anoniem",
+        received_on=date(2023, 2, 5),
+        discussed_on=date(2023, 2, 20),
+    )
+    add_record(db, "signals", channel="meld-misdaad-anoniem", received_on=date(2023, 1, 30))
+    db.commit()
+    body = make_client("analyst").get("/api/v1/reports/terugblik?period=2023-02").json()
+    first = body["pillars"][0]
+    assert figures(first)["signalen-casusoverleg"] == 2
+    assert figures(first)["meldingen-meld-misdaad-anoniem"] == 1
+    assert first["sentences"][:2] == [
+        "Er zijn twee nieuwe signalen van ondermijning besproken tijdens het casusoverleg.",
+        "Er is één ondermijning gerelateerde melding binnengekomen via Meld Misdaad Anoniem.",
+    ]
+
+
+def test_measures_after_a_rapportage_outside_the_window_name_their_subject(
+    db: Session, make_client: MakeClient
+) -> None:
+    earlier = add_record(
+        db, "bestuurlijke-rapportages", theme="drugs", received_on=date(2022, 12, 10)
+    )
+    add_record(
+        db,
+        "measures",
+        kind="sluiting",
+        drug_category="softdrugs",
+        decided_on=date(2023, 2, 10),
+        rapportage_id=earlier.id,
+        status="opgelegd",
+    )
+    add_record(
+        db,
+        "measures",
+        kind="waarschuwing",
+        decided_on=date(2023, 2, 11),
+        rapportage_id=earlier.id,
+        status="opgelegd",
+    )
+    db.commit()
+    body = make_client("analyst").get("/api/v1/reports/terugblik?period=2023-02").json()
+    first = body["pillars"][0]
+    assert first["sentences"] == [
+        "Naar aanleiding van eerder ontvangen bestuurlijke rapportages met betrekking tot drugs "
+        "is één (softdrugs) pand gesloten en één waarschuwing gegeven."
+    ]
+    assert figures(first)["sluitingen-drugs-softdrugs-eerdere-rapportage"] == 1
+    assert figures(first)["waarschuwingen-drugs-eerdere-rapportage"] == 1
+    assert figures(first)["rapportages-drugs"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("period=2022", "period"),
+        ("period=2025-Q1", "period"),
+        ("from=2025-01-01", "from"),
+        ("to=2022-06-30", "to"),
+        ("from=2022-01-01&to=2022-06-30", "to"),
+        ("from=2025-01-01&to=2025-02-01", "from"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path", ["reports/terugblik", "progress", "progress/indicators/p1-integrale-controles/series"]
+)
+def test_a_window_outside_the_plan_is_400_on_the_parameter_given(
+    make_client: MakeClient, path: str, query: str, name: str
+) -> None:
+    response = make_client("analyst").get(f"/api/v1/{path}?{query}")
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [(p["name"], p["code"]) for p in response.json()["invalidParams"]] == [
+        (name, "outside-plan")
+    ]
