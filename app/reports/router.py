@@ -1,13 +1,16 @@
 """HTTP endpoint of the terugblik (HTTP only)."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.access.dependencies import AnalystClient
 from app.db import SessionDep
+from app.exports import service as exports
+from app.exports.formats import DOCX, TerugblikFormatParam, choose, content
 from app.openapi import problems
-from app.progress.media import JSON, MARKDOWN, negotiate
+from app.progress import service as progress
+from app.progress.media import JSON, MARKDOWN
 from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
 from app.reference.service import current_plan, plan_for_query
 from app.reports.schemas import LookBack
@@ -28,10 +31,7 @@ MARKDOWN_EXAMPLE = (
     operation_id="getTerugblik",
     summary="The terugblik of a council letter",
     response_model=LookBack,
-    responses={
-        200: {"content": {MARKDOWN: {"schema": {"type": "string"}, "example": MARKDOWN_EXAMPLE}}},
-        **problems(406),
-    },
+    responses={**content(DOCX, MARKDOWN, examples={MARKDOWN: MARKDOWN_EXAMPLE}), **problems(406)},
 )
 def get_terugblik(
     request: Request,
@@ -41,6 +41,14 @@ def get_terugblik(
     starts_on: FromParam = None,
     ends_on: ToParam = None,
     period: PeriodParam = None,
+    export_format: TerugblikFormatParam = None,
+    charts: Annotated[
+        bool,
+        Query(
+            description="DOCX only: the progress chart of the window follows the text.",
+            examples=[True],
+        ),
+    ] = False,
 ) -> Any:
     """The look-back section of a council letter over the window, per pillar of the plan: the
     figures (`{key, value}`) and Dutch sentences in the letter's style, numbers in words —
@@ -50,9 +58,11 @@ def get_terugblik(
     inspections, campaigns per month, and milestone updates with their notes.
 
     The window defaults to the plan (open ends filled from it); it is not clipped, so records
-    before or after the plan count too. `Accept: text/markdown` gives the text alone. Counts
-    only; no personal data (campaign titles are not used; organisations are)."""
-    media_type = negotiate(request, [JSON, MARKDOWN])
+    before or after the plan count too. `Accept` or `format=`: `text/markdown` gives the text
+    alone, DOCX the section in the letter's layout (with `charts=true` the progress chart
+    after it). Counts only; no personal data (campaign titles are not used; organisations
+    are)."""
+    media_type = choose(request, (JSON, DOCX, MARKDOWN), export_format)
     chosen = plan_for_query(session, plan) or current_plan(session)
     window = parse_window(starts_on, ends_on, period)
     window = type(window)(window.starts_on or chosen.starts_on, window.ends_on or chosen.ends_on)
@@ -61,4 +71,7 @@ def get_terugblik(
     report = look_back(session, chosen, window, caller=caller, export=media_type)
     if media_type == MARKDOWN:
         return Response(markdown(report), media_type="text/markdown; charset=utf-8")
+    if media_type == DOCX:
+        chart = progress.progress(session, chosen.code, window, caller=caller) if charts else None
+        return exports.terugblik(report, chart)
     return report
