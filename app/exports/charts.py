@@ -105,9 +105,7 @@ def number(value: float) -> str:
 
 def _render(figure: Figure, image_format: str) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format=image_format, dpi=DPI, metadata=METADATA[image_format], bbox_inches="tight"
-    )
+    figure.savefig(buffer, format=image_format, dpi=DPI, metadata=METADATA[image_format])
     return buffer.getvalue()
 
 
@@ -165,19 +163,29 @@ def progress_chart(report: ProgressReport, image_format: str) -> bytes:
     """A panel per pillar: for each count indicator the actual (blue) against the expected so
     far (orange), both labelled; each milestone by its status."""
     pillars = [pillar for pillar in report.pillars if pillar.indicators] or report.pillars
-    heights = [max(1, len(pillar.indicators)) * 0.75 + 0.9 for pillar in pillars]
-    figure = Figure(figsize=(10, sum(heights) + 1.2), layout="constrained")
-    figure.suptitle(
+    # Fixed margins in inches rather than a layout engine: laying out every label again on
+    # each render cost more than the drawing itself.
+    width, left, right, top, bottom, gap, row = 10.0, 3.1, 0.3, 0.7, 0.6, 0.75, 0.68
+    heights = [max(1, len(pillar.indicators)) * row for pillar in pillars]
+    height = top + sum(heights) + gap * len(pillars) + bottom
+    figure = Figure(figsize=(width, height))
+    figure.text(
+        0.02,
+        1 - 0.3 / height,
         f"Voortgang uitvoeringsplan {report.plan}, "
         + dutch_window(report.starts_on, report.ends_on),
         fontsize=13,
         fontweight="bold",
-        x=0.02,
-        ha="left",
+        va="center",
     )
-    grid = figure.subplots(len(pillars), 1, squeeze=False, height_ratios=heights)
-    for position, (pillar, axes) in enumerate(zip(pillars, grid[:, 0], strict=True), start=1):
+    upper = height - top
+    for position, (pillar, panel) in enumerate(zip(pillars, heights, strict=True), start=1):
+        upper -= 0.3
+        axes = figure.add_axes(
+            (left / width, (upper - panel) / height, 1 - (left + right) / width, panel / height)
+        )
         _pillar(axes, position, pillar.title, pillar.indicators)
+        upper -= panel + gap - 0.3
     figure.legend(
         handles=[
             Patch(color=BLUE, label="Gerealiseerd"),
@@ -195,7 +203,8 @@ def progress_chart(report: ProgressReport, image_format: str) -> bytes:
                 for status, colour in STATUS_COLOURS.items()
             ),
         ],
-        loc="outside lower center",
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
         ncols=5,
         frameon=False,
         fontsize=9,
@@ -219,14 +228,15 @@ def _label(axes: Axes, x: int, value: float, above: bool, colour: str, *, bold: 
 def series_chart(report: SeriesReport, title: str, image_format: str) -> bytes:
     """A burn-up: the cumulative actual (blue, solid) against the cumulative expected
     (orange, dashed) at the end of each interval, values labelled."""
-    figure = Figure(figsize=(10, 5.5), layout="constrained")
-    axes = figure.subplots()
-    figure.suptitle(
+    figure = Figure(figsize=(10, 5.5))
+    axes = figure.add_axes((0.08, 0.17, 0.9, 0.72))
+    figure.text(
+        0.02,
+        0.95,
         f"Burn-up: {title}, {dutch_window(report.starts_on, report.ends_on)}",
         fontsize=13,
         fontweight="bold",
-        x=0.02,
-        ha="left",
+        va="center",
     )
     labels = [point.period for point in report.points]
     positions = list(range(len(labels)))
