@@ -69,6 +69,8 @@ matplotlib.rcParams.update(
         "svg.hashsalt": "ondermijningsmonitor",
         # Text stays text: searchable, selectable, and smaller.
         "svg.fonttype": "none",
+        # Titles are data: a `$` in one is a dollar, never the start of a formula.
+        "text.parse_math": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.edgecolor": GREY,

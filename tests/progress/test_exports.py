@@ -393,3 +393,31 @@ def test_the_letter_as_a_word_document(make_client: MakeClient) -> None:
     assert controles["actual"] == 3
     assert f"3 van 3,3 verwacht ({round(controles['ratio'] * 100)}%, achter)" in texts
     assert analyst.get(TERUGBLIK, headers={"Accept": "text/markdown"}).status_code == 200
+
+
+def test_titles_are_data_in_every_format(
+    inspections: None, admin: ApiClient, restore_indicators: None
+) -> None:
+    """An indicator's title is text: never a spreadsheet formula, never chart markup or
+    mathtext (between two `$` the plotting library would read a formula)."""
+    title = "=Kosten $5 <b>& $6 meer"
+    response = admin.patch(
+        "/api/v1/indicators/p1-integrale-controles",
+        json={"title": title},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 200, response.text
+    sheet = _workbook(admin.get(f"{PROGRESS}&format=xlsx").content).active
+    header = [cell.value for cell in sheet[1]]
+    cell = next(
+        row[header.index("title")]
+        for row in sheet.iter_rows(min_row=2)
+        if row[header.index("code")].value == "p1-integrale-controles"
+    )
+    assert (cell.value, cell.data_type) == (title, "s")
+    assert f"'{title}" in admin.get(f"{PROGRESS}&format=csv").content.decode("utf-8-sig")
+    assert title in _svg_texts(admin.get(f"{PROGRESS}&format=svg").content)
+    burn_up = admin.get(f"{SERIES}&format=svg")
+    assert burn_up.status_code == 200
+    assert any(title in text for text in _svg_texts(burn_up.content))
+    assert admin.get(f"{SERIES}&format=png").status_code == 200
