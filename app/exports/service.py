@@ -1,5 +1,8 @@
 """Exports of progress, series, statistics and the terugblik in the format asked for; the
-series export is audited here (the series itself is a plain read)."""
+series export is audited here (the series itself is a plain read).
+
+matplotlib, python-docx and openpyxl take about a second together to import, so they are
+imported where an export needs them, not at the start of every process (workers, the CLI)."""
 
 import re
 
@@ -8,8 +11,7 @@ from sqlmodel import Session
 
 from app.access.caller import Caller
 from app.audit.service import audit_export
-from app.exports import charts, spreadsheet
-from app.exports.document import terugblik_document
+from app.exports import spreadsheet
 from app.exports.files import download, window_name
 from app.exports.formats import DOCX, EXTENSIONS, PNG, SVG, XLSX
 from app.indicators.service import get_indicator_row
@@ -36,7 +38,9 @@ def progress(report: ProgressReport, media_type: str) -> Response:
     window = window_name(report.starts_on, report.ends_on)
     stem = f"voortgang-{window}"
     if media_type in (SVG, PNG):
-        return download(charts.progress_chart(report, EXTENSIONS[media_type]), media_type, stem)
+        from app.exports.charts import progress_chart
+
+        return download(progress_chart(report, EXTENSIONS[media_type]), media_type, stem)
     return _table(
         spreadsheet.progress_rows(report),
         spreadsheet.empty_progress_row(report),
@@ -55,7 +59,9 @@ def series(
     stem = f"burn-up-{_safe(report.indicator)}-{window}"
     if media_type in (SVG, PNG):
         title = get_indicator_row(session, report.indicator, report.plan).title
-        chart = charts.series_chart(report, title, EXTENSIONS[media_type])
+        from app.exports.charts import series_chart
+
+        chart = series_chart(report, title, EXTENSIONS[media_type])
         return download(chart, media_type, stem)
     return _table(
         spreadsheet.series_rows(report),
@@ -80,6 +86,9 @@ def statistics(report: StatisticsReport, media_type: str) -> Response:
 
 def terugblik(report: LookBack, chart: ProgressReport | None) -> Response:
     """The Word document, with the progress chart after it when `chart` is given."""
-    png = charts.progress_chart(chart, "png") if chart is not None else None
+    from app.exports.charts import progress_chart
+    from app.exports.document import terugblik_document
+
+    png = progress_chart(chart, "png") if chart is not None else None
     stem = f"terugblik-{window_name(report.starts_on, report.ends_on)}"
     return download(terugblik_document(report, png), DOCX, stem)

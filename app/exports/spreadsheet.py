@@ -7,10 +7,6 @@ from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
 from app.progress.media import csv_text
@@ -167,6 +163,12 @@ def _number_format(column: str, value: Any) -> str | None:
 def xlsx_file(sheet_title: str, columns: Sequence[str], rows: Sequence[Row]) -> bytes:
     """A workbook of one sheet: a bold header row, frozen under it, columns sized to their
     content; numbers, dates and ratios (as percentages) typed, text stored as text."""
+    # Imported here, not at the top: see app/exports/service.py.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
