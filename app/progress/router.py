@@ -7,10 +7,21 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from app.access.dependencies import AnalystClient, AnyClient
 from app.db import SessionDep
+from app.exports import service as exports
+from app.exports.formats import (
+    PNG,
+    SVG,
+    XLSX,
+    ProgressFormatParam,
+    StatisticsFormatParam,
+    choose,
+    content,
+    exported,
+)
 from app.indicators.router import IndicatorCode
 from app.openapi import problems
 from app.progress import service
-from app.progress.media import CSV, JSON, csv_response, negotiate
+from app.progress.media import CSV, JSON
 from app.progress.schemas import (
     Compare,
     Interval,
@@ -24,7 +35,6 @@ from app.progress.statistics import (
     filter_names,
     filter_resources,
     record_resource,
-    reported_sums,
 )
 from app.progress.statistics import statistics as count_statistics
 from app.progress.windows import FromParam, PeriodParam, PlanQuery, ToParam, parse_window
@@ -34,29 +44,25 @@ router = APIRouter(tags=["Voortgang"])
 router.include_router(reports_router)
 
 
-PROGRESS_CSV_COLUMNS = [
-    "pillar",
-    "code",
-    "title",
-    "kind",
-    "theme",
-    "targetValue",
-    "targetPer",
-    "actual",
-    "expected",
-    "ratio",
-    "status",
-]
 PROGRESS_CSV_EXAMPLE = (
-    "pillar,code,title,kind,theme,targetValue,targetPer,actual,expected,ratio,status\r\n"
-    "p1,p1-integrale-controles,Integrale bedrijvencontroles,count,ondermijnende-bedrijvigheid,"
+    "from,to,plan,pillarCode,pillarTitle,code,title,kind,theme,targetValue,targetPer,actual,"
+    "expected,ratio,status\r\n"
+    "2023-01-01,2023-04-30,2023-2024,p1,Het aanpakken van ondermijnende criminaliteit,"
+    "p1-integrale-controles,Integrale bedrijvencontroles,count,ondermijnende-bedrijvigheid,"
     "10,year,3,3.287671,0.9125,achter\r\n"
 )
-STATISTICS_CSV_EXAMPLE = "kind,count,businessesInspected\r\nintegrale-controle,3,18\r\n"
-
-
-def _csv_content(example: str) -> dict[str, Any]:
-    return {CSV: {"schema": {"type": "string"}, "example": example}}
+STATISTICS_CSV_EXAMPLE = (
+    "from,to,resource,dateField,kind,count,businessesInspected\r\n"
+    "2023-01-01,2023-04-30,inspections,occurredOn,integrale-controle,3,18\r\n"
+)
+SERIES_CSV_EXAMPLE = (
+    "from,to,indicator,plan,interval,targetValue,targetPer,period,actual,cumulativeActual,"
+    "expected,periodFrom,periodTo\r\n"
+    "2023-01-01,2023-04-30,p1-integrale-controles,2023-2024,month,10,year,2023-01,1,1,"
+    "0.849315,2023-01-01,2023-01-31\r\n"
+)
+CHARTS = (JSON, CSV, XLSX, SVG, PNG)
+TABLES = (JSON, CSV, XLSX)
 
 
 def _statistics_filters(**filters: str | None) -> dict[str, str | None]:
@@ -96,7 +102,10 @@ StatisticsFilters = Annotated[dict[str, str | None], Depends(_statistics_filters
     response_model=ProgressReport,
     # `updates` is left out for count indicators (SPEC §6: only milestones have it).
     response_model_exclude_unset=True,
-    responses={200: {"content": _csv_content(PROGRESS_CSV_EXAMPLE)}, **problems(406)},
+    responses={
+        **content(*CHARTS[1:], examples={CSV: PROGRESS_CSV_EXAMPLE}),
+        **problems(406),
+    },
 )
 def get_progress(
     request: Request,
@@ -126,6 +135,7 @@ def get_progress(
             examples=["previous-year"],
         ),
     ] = None,
+    export_format: ProgressFormatParam = None,
 ) -> Any:
     """For each pillar of the plan, its indicators in the window: for counts `actual`, the
     target pro-rated over the window as `expected` (per year: per calendar year the window's
@@ -137,9 +147,11 @@ def get_progress(
     The window defaults to the plan and is clipped to it; `to` before `from` is `400`, a
     window wholly outside the plan is `400` on the parameter given (`period`, `from` or
     `to`). Withdrawn measures never count. Counts come from daily rollups kept in the same
-    transaction as every record write. Served as CSV with `Accept: text/csv`. Holds no
-    personal data; records above the caller's confidentiality ceiling count nowhere."""
-    media_type = negotiate(request, [JSON, CSV])
+    transaction as every record write. `Accept` or `format=`:
+    CSV and XLSX (a row per indicator, the window first), or a chart per pillar as SVG or
+    PNG. Holds no personal data; records above the caller's confidentiality ceiling count
+    nowhere."""
+    media_type = choose(request, CHARTS, export_format)
     report = service.progress(
         session,
         plan,
@@ -147,28 +159,11 @@ def get_progress(
         group_by=group_by,
         compare=compare,
         caller=caller,
-        export=CSV if media_type == CSV else None,
+        export=exported(media_type),
     )
-    if media_type != CSV:
+    if media_type == JSON:
         return report
-    rows = [
-        {
-            "pillar": pillar.code,
-            "code": indicator.code,
-            "title": indicator.title,
-            "kind": indicator.kind.value,
-            "theme": indicator.theme,
-            "targetValue": indicator.target.value if indicator.target else None,
-            "targetPer": indicator.target.per.value if indicator.target else None,
-            "actual": indicator.actual,
-            "expected": round(indicator.expected, 6) if indicator.expected is not None else None,
-            "ratio": round(indicator.ratio, 6) if indicator.ratio is not None else None,
-            "status": indicator.status.value,
-        }
-        for pillar in report.pillars
-        for indicator in pillar.indicators
-    ]
-    return csv_response(PROGRESS_CSV_COLUMNS, rows, f"voortgang-{report.plan}.csv")
+    return exports.progress(report, media_type)
 
 
 @router.get(
@@ -176,9 +171,10 @@ def get_progress(
     operation_id="getIndicatorSeries",
     summary="Burn-up series of an indicator",
     response_model=SeriesReport,
-    responses=problems(404),
+    responses={**content(*CHARTS[1:], examples={CSV: SERIES_CSV_EXAMPLE}), **problems(404, 406)},
 )
 def get_indicator_series(
+    request: Request,
     code: IndicatorCode,
     caller: AnyClient,
     session: SessionDep,
@@ -189,12 +185,18 @@ def get_indicator_series(
     interval: Annotated[
         Interval, Query(description="The bucket size.", examples=["month"])
     ] = Interval.MONTH,
+    export_format: ProgressFormatParam = None,
 ) -> Any:
     """Per month, quarter or year of the window: what was counted, cumulatively, and the
     cumulative expected value to the interval's end: the data of a burn-up chart. Only for
-    `count` indicators; a milestone is `400`."""
+    `count` indicators; a milestone is `400`. `Accept` or `format=`: CSV and XLSX (a row per
+    interval, the window first), or the burn-up chart as SVG or PNG."""
+    media_type = choose(request, CHARTS, export_format)
     window = parse_window(starts_on, ends_on, period)
-    return service.series(session, code, plan, window, interval, caller=caller)
+    report = service.series(session, code, plan, window, interval, caller=caller)
+    if media_type == JSON:
+        return report
+    return exports.series(session, caller, report, media_type)
 
 
 @router.get(
@@ -202,7 +204,10 @@ def get_indicator_series(
     operation_id="getStatistics",
     summary="Counts of records per group",
     response_model=StatisticsReport,
-    responses={200: {"content": _csv_content(STATISTICS_CSV_EXAMPLE)}, **problems(404, 406)},
+    responses={
+        **content(*TABLES[1:], examples={CSV: STATISTICS_CSV_EXAMPLE}),
+        **problems(404, 406),
+    },
 )
 def get_statistics(
     request: Request,
@@ -253,6 +258,7 @@ def get_statistics(
             examples=[True],
         ),
     ] = False,
+    export_format: StatisticsFormatParam = None,
 ) -> Any:
     """Counts records per group, in the database. Without a window every record counts.
     Takes the list filters (enum fields, `theme`, `partner`, `confidentiality`, comma-
@@ -260,8 +266,8 @@ def get_statistics(
     `participants`. Withdrawn measures count only when asked (`includeWithdrawn=true`, or a
     `status` filter naming `ingetrokken`). Counts every partner's records up to the caller's
     confidentiality ceiling (aggregates only; no personal data and no record is shown).
-    Served as CSV with `Accept: text/csv`."""
-    media_type = negotiate(request, [JSON, CSV])
+    `Accept` or `format=`: CSV and XLSX, a row per group with the window first."""
+    media_type = choose(request, TABLES, export_format)
     record_type = record_resource(resource)
     report = count_statistics(
         session,
@@ -274,7 +280,6 @@ def get_statistics(
         caller=caller,
         export=media_type,
     )
-    if media_type != CSV:
+    if media_type == JSON:
         return report
-    columns = [*report.group_by, "count", *reported_sums(record_type)]
-    return csv_response(columns, report.groups, f"statistiek-{resource}.csv")
+    return exports.statistics(report, media_type)

@@ -1,13 +1,16 @@
 """HTTP endpoint of the terugblik (HTTP only)."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.access.dependencies import AnalystClient
 from app.db import SessionDep
+from app.exports import service as exports
+from app.exports.formats import DOCX, TerugblikFormatParam, choose, content
 from app.openapi import problems
-from app.progress.media import JSON, MARKDOWN, negotiate
+from app.progress import service as progress
+from app.progress.media import JSON, MARKDOWN
 from app.progress.windows import (
     FromParam,
     PeriodParam,
@@ -35,10 +38,7 @@ MARKDOWN_EXAMPLE = (
     operation_id="getTerugblik",
     summary="The terugblik of a council letter",
     response_model=LookBack,
-    responses={
-        200: {"content": {MARKDOWN: {"schema": {"type": "string"}, "example": MARKDOWN_EXAMPLE}}},
-        **problems(406),
-    },
+    responses={**content(DOCX, MARKDOWN, examples={MARKDOWN: MARKDOWN_EXAMPLE}), **problems(406)},
 )
 def get_terugblik(
     request: Request,
@@ -48,6 +48,14 @@ def get_terugblik(
     starts_on: FromParam = None,
     ends_on: ToParam = None,
     period: PeriodParam = None,
+    export_format: TerugblikFormatParam = None,
+    charts: Annotated[
+        bool,
+        Query(
+            description="DOCX only: the progress chart of the window follows the text.",
+            examples=[True],
+        ),
+    ] = False,
 ) -> Any:
     """The look-back section of a council letter over the window, per pillar of the plan: the
     figures (`{key, value}`) and Dutch sentences in the letter's style, numbers in words —
@@ -58,10 +66,11 @@ def get_terugblik(
 
     The window defaults to the plan (open ends filled from it); it is not clipped, so records
     before or after the plan count too, but a window wholly outside the plan is `400` on the
-    parameter given (`period`, `from` or `to`), as on progress. `Accept: text/markdown`
-    gives the text alone. Counts only; no personal data (campaign titles are not used;
-    organisations are)."""
-    media_type = negotiate(request, [JSON, MARKDOWN])
+    parameter given (`period`, `from` or `to`), as on progress. `Accept` or `format=`:
+    `text/markdown` gives the text alone, DOCX the section in the letter's layout (with
+    `charts=true` the progress chart after it). Counts only; no personal data (campaign
+    titles are not used; organisations are)."""
+    media_type = choose(request, (JSON, DOCX, MARKDOWN), export_format)
     chosen = plan_for_query(session, plan) or current_plan(session)
     window = parse_window(starts_on, ends_on, period)
     within_plan(window, chosen.code, chosen.starts_on, chosen.ends_on)
@@ -69,4 +78,7 @@ def get_terugblik(
     report = look_back(session, chosen, window, caller=caller, export=media_type)
     if media_type == MARKDOWN:
         return Response(markdown(report), media_type="text/markdown; charset=utf-8")
+    if media_type == DOCX:
+        chart = progress.progress(session, chosen.code, window, caller=caller) if charts else None
+        return exports.terugblik(report, chart)
     return report

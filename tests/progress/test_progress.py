@@ -247,11 +247,16 @@ def test_progress_as_csv(db: Session, make_client: MakeClient) -> None:
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    lines = response.text.splitlines()
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
-        "pillar,code,title,kind,theme,targetValue,targetPer,actual,expected,ratio,status"
+        "from,to,plan,pillarCode,pillarTitle,"
+        "code,title,kind,theme,targetValue,targetPer,actual,expected,ratio,status"
     )
-    assert lines[1].startswith("p1,p1-integrale-controles,Integrale bedrijvencontroles,count,")
+    assert lines[1].startswith(
+        "2023-01-01,2023-04-30,2023-2024,p1,Het aanpakken van ondermijnende criminaliteit,"
+        "p1-integrale-controles,Integrale bedrijvencontroles,count,"
+    )
     assert ",10,year,1,3.287671,0.304167,achter" in lines[1]
     assert len(lines) == 15
     weighted = analyst.get(
@@ -282,7 +287,13 @@ def test_bad_windows_are_400(admin: ApiClient, query: str, name: str, code: str)
 def test_not_acceptable_and_unknown_indicator(admin: ApiClient) -> None:
     response = admin.get("/api/v1/progress", headers={"Accept": "text/html"})
     assert response.status_code == 406
-    assert response.json()["available"] == ["application/json", "text/csv"]
+    assert response.json()["available"] == [
+        "application/json",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "image/svg+xml",
+        "image/png",
+    ]
     assert admin.get("/api/v1/progress/indicators/nope/series").status_code == 404
     milestone = admin.get("/api/v1/progress/indicators/p1-henneptrain/series")
     assert milestone.status_code == 400

@@ -109,10 +109,10 @@ def test_statistics_as_csv(inspections: None, admin: ApiClient) -> None:
         "/api/v1/statistics/inspections?groupBy=kind&period=2023", headers={"Accept": "text/csv"}
     )
     assert response.status_code == 200
-    assert response.text.splitlines() == [
-        "kind,count,businessesInspected",
-        "integrale-controle,2,11",
-        "seksbranche-controle,1,0",
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "from,to,resource,dateField,kind,count,businessesInspected",
+        "2023-01-01,2023-12-31,inspections,occurredOn,integrale-controle,2,11",
+        "2023-01-01,2023-12-31,inspections,occurredOn,seksbranche-controle,1,0",
     ]
 
 

@@ -1,0 +1,101 @@
+"""The export formats: their names for `format=`, their media types, and choosing one."""
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+
+from app.progress.media import CSV, JSON, MARKDOWN, negotiate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SVG = "image/svg+xml"
+PNG = "image/png"
+
+MEDIA_TYPES = {"csv": CSV, "xlsx": XLSX, "svg": SVG, "png": PNG, "docx": DOCX, "md": MARKDOWN}
+EXTENSIONS = {media_type: name for name, media_type in MEDIA_TYPES.items()}
+
+
+class ProgressFormat(StrEnum):
+    """The formats of progress and of a series: tables and charts."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    SVG = "svg"
+    PNG = "png"
+
+
+class StatisticsFormat(StrEnum):
+    """The formats of statistics: tables."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class TerugblikFormat(StrEnum):
+    """The formats of the terugblik: a Word document or the text alone."""
+
+    DOCX = "docx"
+    MD = "md"
+
+
+_FORMAT_DESCRIPTION = (
+    "The format, for a plain download link; it wins over `Accept`. Without it, `Accept` "
+    "chooses (JSON by default): "
+)
+
+ProgressFormatParam = Annotated[
+    ProgressFormat | None,
+    Query(
+        alias="format",
+        description=_FORMAT_DESCRIPTION
+        + "`csv` (`text/csv`), `xlsx` (Excel), `svg` or `png` (a chart).",
+        examples=["xlsx"],
+    ),
+]
+StatisticsFormatParam = Annotated[
+    StatisticsFormat | None,
+    Query(
+        alias="format",
+        description=_FORMAT_DESCRIPTION + "`csv` (`text/csv`) or `xlsx` (Excel).",
+        examples=["xlsx"],
+    ),
+]
+TerugblikFormatParam = Annotated[
+    TerugblikFormat | None,
+    Query(
+        alias="format",
+        description=_FORMAT_DESCRIPTION + "`docx` (Word) or `md` (`text/markdown`).",
+        examples=["docx"],
+    ),
+]
+
+
+def choose(request: Request, offered: Sequence[str], name: StrEnum | None) -> str:
+    """The media type named by `format=`, else the one `Accept` prefers (406 for none)."""
+    if name is not None:
+        return MEDIA_TYPES[name.value]
+    return negotiate(request, offered)
+
+
+def exported(media_type: str) -> str | None:
+    """The media type to audit as an export: every format but the plain JSON read."""
+    return None if media_type == JSON else media_type
+
+
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def content(*media_types: str, examples: dict[str, str] | None = None) -> dict[int | str, Any]:
+    """The `content` of a 200 response besides JSON (which FastAPI lists first), each media
+    type with a schema, for `responses=`."""
+    listed: dict[str, Any] = {}
+    for media_type in media_types:
+        if media_type in (CSV, MARKDOWN, SVG):
+            listed[media_type] = {"schema": {"type": "string"}}
+        else:
+            listed[media_type] = dict(_BINARY)
+        if examples and media_type in examples:
+            listed[media_type]["example"] = examples[media_type]
+    return {200: {"content": listed}}
