@@ -7,6 +7,7 @@ from pydantic import Field
 
 from app.records.fields import (
     FreeText,
+    OneOf,
     RecordInput,
     RecordOutput,
     RecordQuery,
@@ -124,9 +125,9 @@ class CampaignRead(RecordOutput):
 
 
 class CampaignQuery(RecordQuery):
-    kind: CampaignKind | None = Field(default=None, description="Only records with this kind.")
-    audience: Audience | None = Field(default=None, description="Has this audience.")
-    pillar: CampaignPillar | None = Field(
-        default=None, description="Only records with this pillar."
-    )
     sort: Annotated[str, sort_values("startsOn")] = "-createdAt"
+    kind: Annotated[str | None, OneOf.of(CampaignKind)] = None
+    audience: Annotated[str | None, OneOf.of(Audience)] = Field(
+        default=None, description="Has one of these audiences, comma-separated."
+    )
+    pillar: Annotated[str | None, OneOf.of(CampaignPillar)] = None

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Query, Request
 
 from app.progress.media import CSV, JSON, MARKDOWN, negotiate
+from app.vocabularies.labels import LabelledEnum
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -17,27 +18,27 @@ MEDIA_TYPES = {"csv": CSV, "xlsx": XLSX, "svg": SVG, "png": PNG, "docx": DOCX, "
 EXTENSIONS = {media_type: name for name, media_type in MEDIA_TYPES.items()}
 
 
-class ProgressFormat(StrEnum):
+class ProgressFormat(LabelledEnum):
     """The formats of progress and of a series: tables and charts."""
 
-    CSV = "csv"
-    XLSX = "xlsx"
-    SVG = "svg"
-    PNG = "png"
+    CSV = "csv", "CSV", "Een tabel als tekst (UTF-8 met BOM), te openen in Excel."
+    XLSX = "xlsx", "Excel", "Een Excel-werkmap met getypeerde cellen."
+    SVG = "svg", "Grafiek (SVG)", "Een grafiek als vectorafbeelding."
+    PNG = "png", "Grafiek (PNG)", "Een grafiek als afbeelding."
 
 
-class StatisticsFormat(StrEnum):
+class StatisticsFormat(LabelledEnum):
     """The formats of statistics: tables."""
 
-    CSV = "csv"
-    XLSX = "xlsx"
+    CSV = "csv", "CSV", "Een tabel als tekst (UTF-8 met BOM), te openen in Excel."
+    XLSX = "xlsx", "Excel", "Een Excel-werkmap met getypeerde cellen."
 
 
-class TerugblikFormat(StrEnum):
+class TerugblikFormat(LabelledEnum):
     """The formats of the terugblik: a Word document or the text alone."""
 
-    DOCX = "docx"
-    MD = "md"
+    DOCX = "docx", "Word", "De terugblik in de opmaak van de raadsinformatiebrief."
+    MD = "md", "Tekst (Markdown)", "Alleen de tekst, in Markdown."
 
 
 _FORMAT_DESCRIPTION = (

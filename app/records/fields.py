@@ -228,11 +228,12 @@ class OneOf:
             if branch.get("type") == "string"
         ]
         for branch in strings:
+            choice = "|".join(self.values)  # kebab-case and camelCase values: nothing to escape
             if self.many:
-                choice = "|".join(self.values)  # kebab-case values: nothing to escape
                 branch["pattern"] = f"^({choice})(,({choice}))*$"
             else:
-                branch["enum"] = list(self.values)
+                # A pattern, not an enum: the orders of `sort=` are no vocabulary of labels.
+                branch["pattern"] = f"^({choice})$"
         json_schema.setdefault(
             "description",
             "Only records with one of these values, comma-separated."

@@ -8,6 +8,7 @@ import pytest
 from fastapi import Depends, FastAPI, Query
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from starlette.routing import Mount
 
 from app.problems import install_problem_handlers
 from app.records.registry import BY_RESOURCE
@@ -88,7 +89,7 @@ def _refused(response: Any, name: str, code: str) -> None:
 def test_every_operation_refuses_unknown_and_repeated_parameters(
     app: Any, admin: ApiClient, filled: dict[str, str]
 ) -> None:
-    api = next(route.app for route in app.routes if getattr(route, "path", "") == "/api/v1")
+    api = next(r.app for r in app.routes if isinstance(r, Mount) and r.path == "/api/v1")
     operations = _operations(api)
     assert len(operations) > 50
     repeated = 0
