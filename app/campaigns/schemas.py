@@ -6,12 +6,14 @@ from typing import Annotated
 from pydantic import Field
 
 from app.records.fields import (
+    DEFAULT_SORT,
     FreeText,
     OneOf,
     RecordInput,
     RecordOutput,
     RecordQuery,
     Title,
+    sort_description,
     sort_values,
 )
 from app.vocabularies.labels import LabelledEnum
@@ -125,9 +127,15 @@ class CampaignRead(RecordOutput):
 
 
 class CampaignQuery(RecordQuery):
-    sort: Annotated[str, sort_values("startsOn")] = "-createdAt"
-    kind: Annotated[str | None, OneOf.of(CampaignKind)] = None
+    sort: Annotated[str, sort_values("startsOn")] = Field(
+        default=DEFAULT_SORT, description=sort_description("startsOn")
+    )
+    kind: Annotated[str | None, OneOf.of(CampaignKind)] = Field(
+        default=None, description="Of one of these kinds of campaign, comma-separated."
+    )
     audience: Annotated[str | None, OneOf.of(Audience)] = Field(
         default=None, description="Has one of these audiences, comma-separated."
     )
-    pillar: Annotated[str | None, OneOf.of(CampaignPillar)] = None
+    pillar: Annotated[str | None, OneOf.of(CampaignPillar)] = Field(
+        default=None, description="Counting for one of these plan pillars, comma-separated."
+    )

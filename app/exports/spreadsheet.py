@@ -18,6 +18,7 @@ from app.progress.schemas import (
     SeriesReport,
     StatisticsReport,
 )
+from app.records.registry import BY_RESOURCE, RECORD_TYPES
 
 Row = dict[str, Any]
 WINDOW = ("from", "to")
@@ -85,11 +86,21 @@ def series_rows(report: SeriesReport) -> list[Row]:
     return rows
 
 
+# The report's totals: each row carries its group's `count` and the resource's sums, so the
+# totals are no columns; nor is another resource's sum (null: `participants` of inspections).
+REPORT_TOTALS = frozenset(
+    {"total", *(name for t in RECORD_TYPES for name in t.counting.reported_sums)}
+)
+
+
+def _statistics_head(report: StatisticsReport) -> Row:
+    head = scalars(report, type(report))
+    return {key: value for key, value in head.items() if key not in REPORT_TOTALS}
+
+
 def statistics_rows(report: StatisticsReport) -> list[Row]:
     """One row per group: the window, the resource, then the group's keys and counts."""
-    head = scalars(report, type(report))
-    head.pop("total", None)
-    head.pop("businessesInspected", None)
+    head = _statistics_head(report)
     return [_window_first({**head, **group}) for group in report.groups]
 
 
@@ -112,10 +123,9 @@ def empty_series_row(report: SeriesReport) -> Row:
 
 
 def empty_statistics_row(report: StatisticsReport) -> Row:
-    head = scalars(report, type(report))
-    head.pop("total", None)
-    head.pop("businessesInspected", None)
-    return _window_first({**head, **dict.fromkeys(report.group_by), "count": None})
+    sums = dict.fromkeys(BY_RESOURCE[report.resource.value].counting.reported_sums)
+    head = _statistics_head(report)
+    return _window_first({**head, **dict.fromkeys(report.group_by), "count": None, **sums})
 
 
 def columns_of(rows: Sequence[Row], empty: Row) -> list[str]:
@@ -135,6 +145,8 @@ def csv_file(columns: Sequence[str], rows: Iterable[Row]) -> bytes:
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):  # as in JSON, not Python's `True`
+        return "true" if value else "false"
     if isinstance(value, float):
         return round(value, 6)
     if isinstance(value, dt.date):

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.records.fields import (
+    DEFAULT_SORT,
     FreeText,
     OneOf,
     RecordInput,
@@ -15,6 +16,7 @@ from app.records.fields import (
     SignalIdFilter,
     TextFilter,
     Title,
+    sort_description,
     sort_values,
 )
 from app.vocabularies.labels import LabelledEnum
@@ -98,8 +100,12 @@ class InspectionRead(RecordOutput):
 
 
 class InspectionQuery(RecordQuery):
-    sort: Annotated[str, sort_values("occurredOn")] = "-createdAt"
-    kind: Annotated[str | None, OneOf.of(InspectionKind)] = None
+    sort: Annotated[str, sort_values("occurredOn")] = Field(
+        default=DEFAULT_SORT, description=sort_description("occurredOn")
+    )
+    kind: Annotated[str | None, OneOf.of(InspectionKind)] = Field(
+        default=None, description="Of one of these kinds of inspection, comma-separated."
+    )
     sector: TextFilter = Field(default=None, examples=["autobranche"])
     neighbourhood: TextFilter = Field(default=None, examples=["Binnenstad"])
     signal_id: SignalIdFilter = None

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.records.fields import (
+    DEFAULT_SORT,
     Address,
     DrugCategory,
     FreeText,
@@ -17,6 +18,7 @@ from app.records.fields import (
     RecordInput,
     RecordOutput,
     RecordQuery,
+    sort_description,
     sort_values,
 )
 from app.vocabularies.labels import LabelledEnum
@@ -163,11 +165,21 @@ class MeasureRead(RecordOutput):
 
 
 class MeasureQuery(RecordQuery):
-    sort: Annotated[str, sort_values("decidedOn")] = "-createdAt"
-    kind: Annotated[str | None, OneOf.of(MeasureKind)] = None
-    legal_basis: Annotated[str | None, OneOf.of(LegalBasis)] = None
-    drug_category: Annotated[str | None, OneOf.of(DrugCategory)] = None
-    status: Annotated[str | None, OneOf.of(MeasureStatus)] = None
+    sort: Annotated[str, sort_values("decidedOn")] = Field(
+        default=DEFAULT_SORT, description=sort_description("decidedOn")
+    )
+    kind: Annotated[str | None, OneOf.of(MeasureKind)] = Field(
+        default=None, description="Of one of these kinds of measure, comma-separated."
+    )
+    legal_basis: Annotated[str | None, OneOf.of(LegalBasis)] = Field(
+        default=None, description="On one of these legal bases, comma-separated."
+    )
+    drug_category: Annotated[str | None, OneOf.of(DrugCategory)] = Field(
+        default=None, description="Concerning one of these drug categories, comma-separated."
+    )
+    status: Annotated[str | None, OneOf.of(MeasureStatus)] = Field(
+        default=None, description="In one of these workflow statuses, comma-separated."
+    )
     kvk_number: KvkFilter = None
     postcode: PostcodeFilter = None
     rapportage_id: uuid.UUID | None = Field(

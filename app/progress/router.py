@@ -45,15 +45,17 @@ router.include_router(reports_router)
 
 
 PROGRESS_CSV_EXAMPLE = (
-    "from,to,plan,pillarCode,pillarTitle,code,title,kind,theme,targetValue,targetPer,actual,"
-    "expected,ratio,status\r\n"
-    "2023-01-01,2023-04-30,2023-2024,p1,Het aanpakken van ondermijnende criminaliteit,"
-    "p1-integrale-controles,Integrale bedrijvencontroles,count,ondermijnende-bedrijvigheid,"
-    "10,year,3,3.287671,0.9125,achter\r\n"
+    "from,to,plan,groupBy,compare,pillarCode,pillarTitle,pillarSummaryCountIndicators,"
+    "pillarSummaryOnSchedule,pillarSummaryMilestones,pillarSummaryCompleted,code,title,kind,"
+    "theme,targetValue,targetPer,actual,expected,ratio,status,previousFrom,previousTo,"
+    "previousActual,previousExpected\r\n"
+    "2023-01-01,2023-04-30,2023-2024,,,p1,Het aanpakken van ondermijnende criminaliteit,"
+    "4,1,6,0,p1-integrale-controles,Integrale bedrijvencontroles,count,"
+    "ondermijnende-bedrijvigheid,10,year,3,3.287671,0.9125,achter,,,,\r\n"
 )
 STATISTICS_CSV_EXAMPLE = (
-    "from,to,resource,dateField,kind,count,businessesInspected\r\n"
-    "2023-01-01,2023-04-30,inspections,occurredOn,integrale-controle,3,18\r\n"
+    "from,to,resource,dateField,includeWithdrawn,kind,count,businessesInspected\r\n"
+    "2023-01-01,2023-04-30,inspections,occurredOn,false,integrale-controle,3,18\r\n"
 )
 SERIES_CSV_EXAMPLE = (
     "from,to,indicator,plan,interval,targetValue,targetPer,period,actual,cumulativeActual,"

@@ -47,16 +47,37 @@ class UpdateInWindow(ApiModel):
 class Breakdown(ApiModel):
     """One part of a count indicator's `actual` (`groupBy=partner` or `groupBy=theme`)."""
 
-    partner: str | None = Field(default=None, examples=["politie"])
-    theme: str | None = Field(default=None, examples=["drugs"])
-    actual: int = Field(examples=[2])
+    partner: str | None = Field(
+        default=None,
+        description="With `groupBy=partner`: the partner (code from `/partners`) that registered "
+        "the records; null with `groupBy=theme`.",
+        examples=["politie"],
+    )
+    theme: str | None = Field(
+        default=None,
+        description="With `groupBy=theme`: the records' theme (code from `/themes`), null for "
+        "records without one; null with `groupBy=partner`.",
+        examples=["drugs"],
+    )
+    actual: int = Field(
+        description="Records counted (or the summed field) of this part in the window.",
+        examples=[2],
+    )
 
 
 class PreviousWindow(ApiModel):
     """The same indicator over the window compared with (`compare=`)."""
 
-    starts_on: dt.date = Field(alias="from", examples=["2022-01-01"])
-    ends_on: dt.date = Field(alias="to", examples=["2022-04-30"])
+    starts_on: dt.date = Field(
+        alias="from",
+        description="First day of the previous window (inclusive).",
+        examples=["2022-01-01"],
+    )
+    ends_on: dt.date = Field(
+        alias="to",
+        description="Last day of the previous window (inclusive).",
+        examples=["2022-04-30"],
+    )
     actual: int = Field(
         description="Counted over the whole previous window, also where it lies outside the plan.",
         examples=[2],
@@ -70,6 +91,8 @@ class PreviousWindow(ApiModel):
 
 
 class PillarSummary(ApiModel):
+    """How the pillar's indicators stand in the window, counted."""
+
     count_indicators: int = Field(description="Count indicators of the pillar.", examples=[4])
     on_schedule: int = Field(
         description="Count indicators whose status is `op-schema`.", examples=[1]
@@ -127,7 +150,10 @@ class PillarProgress(ApiModel):
     indicators: list[IndicatorProgress] = Field(
         description="Progress of each indicator of the pillar."
     )
-    summary: PillarSummary
+    summary: PillarSummary = Field(
+        description="How many of the pillar's count indicators are on schedule, and how many of "
+        "its milestones are done."
+    )
 
 
 class ProgressGroup(LabelledEnum):
@@ -157,8 +183,18 @@ class ProgressReport(ApiModel):
         description="Last day of the window (inclusive).", alias="to", examples=["2023-04-30"]
     )
     pillars: list[PillarProgress] = Field(description="Progress per pillar of the plan.")
-    group_by: ProgressGroup | None = Field(default=None, examples=["partner"])
-    compare: Compare | None = Field(default=None, examples=["previous-year"])
+    group_by: ProgressGroup | None = Field(
+        default=None,
+        description="The `groupBy` asked for: how each count indicator's `breakdown` splits "
+        "`actual`; absent without.",
+        examples=["partner"],
+    )
+    compare: Compare | None = Field(
+        default=None,
+        description="The `compare` asked for: the window each count indicator's `previous` "
+        "covers; absent without.",
+        examples=["previous-year"],
+    )
 
 
 class SeriesPoint(ApiModel):

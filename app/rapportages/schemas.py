@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.records.fields import (
+    DEFAULT_SORT,
     Address,
     DrugCategory,
     FreeText,
@@ -18,6 +19,7 @@ from app.records.fields import (
     RecordOutput,
     RecordQuery,
     SignalIdFilter,
+    sort_description,
     sort_values,
 )
 from app.vocabularies.labels import LabelledEnum
@@ -88,9 +90,15 @@ class BestuurlijkeRapportageRead(RecordOutput):
 
 
 class BestuurlijkeRapportageQuery(RecordQuery):
-    sort: Annotated[str, sort_values("receivedOn")] = "-createdAt"
-    drug_category: Annotated[str | None, OneOf.of(DrugCategory)] = None
-    status: Annotated[str | None, OneOf.of(RapportageStatus)] = None
+    sort: Annotated[str, sort_values("receivedOn")] = Field(
+        default=DEFAULT_SORT, description=sort_description("receivedOn")
+    )
+    drug_category: Annotated[str | None, OneOf.of(DrugCategory)] = Field(
+        default=None, description="Concerning one of these drug categories, comma-separated."
+    )
+    status: Annotated[str | None, OneOf.of(RapportageStatus)] = Field(
+        default=None, description="In one of these workflow statuses, comma-separated."
+    )
     kvk_number: KvkFilter = None
     postcode: PostcodeFilter = None
     signal_id: SignalIdFilter = None

@@ -273,6 +273,16 @@ def sort_values(date_field: str) -> OneOf:
 
 DEFAULT_SORT = "-createdAt"
 
+
+def sort_description(date_field: str) -> str:
+    """The `sort` parameter's description, naming the list's own date field."""
+    return (
+        f"The order of the list: `{date_field}`, `createdAt`, `updatedAt` or `reference`, "
+        "ascending, or descending with a leading `-`; ties by id the same way. "
+        "Default `-createdAt`."
+    )
+
+
 # Filters of the lists beyond the common ones (SPEC §4.1), as the query schemas declare them.
 KvkFilter = Annotated[KvkNumber | None, Field(description="The KvK number.", examples=["12345678"])]
 PostcodeFilter = Annotated[
@@ -314,7 +324,9 @@ class RecordQuery(ApiInput):
         default=None, description="Owned by this partner.", examples=["politie"]
     )
     theme: Annotated[str, StringConstraints(max_length=60)] | None = Field(
-        default=None, examples=["drugs"]
+        default=None,
+        description="Belonging to this theme (code from `/themes`).",
+        examples=["drugs"],
     )
     confidentiality: Annotated[str | None, OneOf.of(Confidentiality)] = Field(
         default=None,

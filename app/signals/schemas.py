@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.records.fields import (
+    DEFAULT_SORT,
     Address,
     FreeText,
     KvkFilter,
@@ -18,6 +19,7 @@ from app.records.fields import (
     RecordQuery,
     TextFilter,
     Title,
+    sort_description,
     sort_values,
 )
 from app.vocabularies.labels import LabelledEnum
@@ -134,10 +136,18 @@ class SignalRead(RecordOutput):
 
 
 class SignalQuery(RecordQuery):
-    sort: Annotated[str, sort_values("receivedOn")] = "-createdAt"
-    channel: Annotated[str | None, OneOf.of(Channel)] = None
-    subject_kind: Annotated[str | None, OneOf.of(SubjectKind)] = None
-    status: Annotated[str | None, OneOf.of(SignalStatus)] = None
+    sort: Annotated[str, sort_values("receivedOn")] = Field(
+        default=DEFAULT_SORT, description=sort_description("receivedOn")
+    )
+    channel: Annotated[str | None, OneOf.of(Channel)] = Field(
+        default=None, description="Came in through one of these channels, comma-separated."
+    )
+    subject_kind: Annotated[str | None, OneOf.of(SubjectKind)] = Field(
+        default=None, description="About one of these kinds of subject, comma-separated."
+    )
+    status: Annotated[str | None, OneOf.of(SignalStatus)] = Field(
+        default=None, description="In one of these workflow statuses, comma-separated."
+    )
     kvk_number: KvkFilter = None
     postcode: PostcodeFilter = None
     neighbourhood: TextFilter = Field(default=None, examples=["Binnenstad"])

@@ -58,9 +58,24 @@ class SubjectQuery(ApiInput):
 
 
 class Subject(ApiModel):
-    kvk_number: str | None = Field(default=None, examples=["12345678"])
-    postcode: str | None = Field(default=None, examples=["3311 AB"])
-    house_number: str | None = Field(default=None, examples=["12"])
+    """The subject looked up, as the query named it (normalised)."""
+
+    kvk_number: str | None = Field(
+        default=None,
+        description="The KvK number looked up; null when looked up by address.",
+        examples=["12345678"],
+    )
+    postcode: str | None = Field(
+        default=None,
+        description="The postcode looked up; null when looked up by KvK number.",
+        examples=["3311 AB"],
+    )
+    house_number: str | None = Field(
+        default=None,
+        description="The house number looked up, upper case (`12A`); null when looked up by "
+        "KvK number.",
+        examples=["12"],
+    )
 
 
 def _summary_fields() -> dict[str, Any]:
@@ -74,7 +89,10 @@ def _summary_fields() -> dict[str, Any]:
             attribute = attribute_of(output, name)
             info = output.model_fields[attribute]
             annotation: Any = info.annotation
-            fields.setdefault(attribute, (annotation | None, Field(default=None)))
+            description = f"{info.description} Null where the record's type has no such field."
+            fields.setdefault(
+                attribute, (annotation | None, Field(default=None, description=description))
+            )
     return fields
 
 
@@ -82,18 +100,39 @@ SubjectItem = create_model(
     "SubjectItem",
     __base__=ApiModel,
     __doc__="One record about the subject; the fields beyond the first five are its type's.",
-    resource=(RecordResource, Field(examples=["measures"])),
-    id=(uuid.UUID, ...),
-    reference=(str, Field(examples=["MR-2023-000004"])),
+    resource=(
+        RecordResource,
+        Field(description="The record's resource (its type).", examples=["measures"]),
+    ),
+    id=(uuid.UUID, Field(description="The record's id.")),
+    reference=(
+        str,
+        Field(description="The record's reference number.", examples=["MR-2023-000004"]),
+    ),
     date=(date, Field(description="The record's own date field.", examples=["2023-03-20"])),
-    status=(str | None, Field(default=None, examples=["opgelegd"])),
+    status=(
+        str | None,
+        Field(
+            default=None,
+            description="The record's workflow status; null for types without a workflow.",
+            examples=["opgelegd"],
+        ),
+    ),
     **_summary_fields(),
 )
 
 
 def _counts_fields() -> dict[str, Any]:
     return {
-        record_type.enum_member.lower(): (int, Field(examples=[2])) for record_type in RECORD_TYPES
+        record_type.enum_member.lower(): (
+            int,
+            Field(
+                description=f"Records of `{record_type.resource}` about the subject that the "
+                "caller may read (always 0 for a type that names no subject).",
+                examples=[2],
+            ),
+        )
+        for record_type in RECORD_TYPES
     }
 
 
@@ -108,9 +147,11 @@ SubjectCounts = create_model(
 class SubjectStory(ApiModel):
     """Everything the caller may read about one subject, newest first."""
 
-    subject: Subject
-    counts: SubjectCounts
-    items: list[SubjectItem]
+    subject: Subject = Field(description="The subject looked up.")
+    counts: SubjectCounts = Field(description="The number of records of each type, all pages.")
+    items: list[SubjectItem] = Field(
+        description="This page of the records about the subject, newest first by their own dates."
+    )
     next_cursor: str | None = Field(
         default=None, description="Pass as `cursor` to get the next page; null on the last."
     )

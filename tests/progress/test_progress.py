@@ -250,14 +250,16 @@ def test_progress_as_csv(db: Session, make_client: MakeClient) -> None:
     assert response.content.startswith(b"\xef\xbb\xbf")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
-        "from,to,plan,pillarCode,pillarTitle,"
-        "code,title,kind,theme,targetValue,targetPer,actual,expected,ratio,status"
+        "from,to,plan,groupBy,compare,pillarCode,pillarTitle,pillarSummaryCountIndicators,"
+        "pillarSummaryOnSchedule,pillarSummaryMilestones,pillarSummaryCompleted,"
+        "code,title,kind,theme,targetValue,targetPer,actual,expected,ratio,status,"
+        "previousFrom,previousTo,previousActual,previousExpected"
     )
     assert lines[1].startswith(
-        "2023-01-01,2023-04-30,2023-2024,p1,Het aanpakken van ondermijnende criminaliteit,"
-        "p1-integrale-controles,Integrale bedrijvencontroles,count,"
+        "2023-01-01,2023-04-30,2023-2024,,,p1,Het aanpakken van ondermijnende criminaliteit,"
     )
-    assert ",10,year,1,3.287671,0.304167,achter" in lines[1]
+    assert ",p1-integrale-controles,Integrale bedrijvencontroles,count," in lines[1]
+    assert ",10,year,1,3.287671,0.304167,achter,,,," in lines[1]
     assert len(lines) == 15
     weighted = analyst.get(
         "/api/v1/progress", headers={"Accept": "application/json;q=0.5, text/csv"}
