@@ -179,9 +179,10 @@ def admin(make_client: MakeClient) -> ApiClient:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that start servers and PostgreSQL instances of their own are marked
-    `servers`: `make test` runs them on their own after the rest (which runs on every core),
-    since they pick free ports from fixed ranges and bound their timings (a worker replaced
-    within 10 s, batches answered within 10 s) that a busy neighbour would disturb."""
+    `servers` and, under pytest-xdist (`--dist loadgroup`), run on one worker one after
+    another: they pick free ports from fixed ranges, and their bounds (a worker replaced
+    within 10 s, batches answered within 10 s) must not meet a second such test."""
     for item in items:
         if item.nodeid.startswith(("tests/ops/", "tests/test_serve.py")):
             item.add_marker(pytest.mark.servers)
+            item.add_marker(pytest.mark.xdist_group("servers"))

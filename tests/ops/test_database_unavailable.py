@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.routing import Mount
 
 from app.access.caller import Caller
 from app.access.dependencies import authenticate
@@ -37,7 +38,7 @@ def unreachable() -> Iterator[TestClient]:
 
 
 def _api(app: Any) -> FastAPI:
-    return next(route.app for route in app.routes if getattr(route, "path", "") == "/api/v1")
+    return next(r.app for r in app.routes if isinstance(r, Mount) and r.path == "/api/v1")
 
 
 @pytest.fixture
