@@ -60,8 +60,10 @@ export async function signalDetail(client: Client, id: string) {
   const read = await client.GET("/signals/{id}", { params: { path: { id } } });
   if (read.error) throw new Error(`${read.error.status}: ${read.error.detail}`);
   const etag = read.response.headers.get("ETag") ?? `"${read.data.version}"`;
+  // The contract types `allowedTransitions` as strings (one schema for every record type);
+  // the server names only statuses of this record's own workflow.
   const buttons: WorkflowButton[] = read.data.allowedTransitions.map((to) => ({
-    to,
+    to: to as WorkflowButton["to"],
     label: labels.get(to)?.label ?? to,
     description: labels.get(to)?.description ?? "",
   }));
