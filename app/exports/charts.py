@@ -19,6 +19,7 @@ from app.progress.schemas import (
     ProgressStatus,
     SeriesReport,
 )
+from app.progress.windows import MONTHS
 
 # No display: figures are drawn into memory (the charts use no pyplot state either).
 matplotlib.use("Agg")
@@ -46,20 +47,6 @@ STATUS_LABELS = {
     ProgressStatus.GESTART: "gestart",
     ProgressStatus.AFGEROND: "afgerond",
 }
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 matplotlib.rcParams.update(
     {

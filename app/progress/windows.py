@@ -65,6 +65,23 @@ PeriodParam = Annotated[
 ]
 
 
+# The months in Dutch, for titles and sentences: MONTHS[month - 1].
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
 @dataclass(frozen=True)
 class Window:
     """Inclusive date range; either end may be open (None) where the endpoint allows it."""

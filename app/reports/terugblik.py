@@ -22,7 +22,7 @@ from app.measures.models import Measure
 from app.measures.record_type import MEASURES
 from app.progress.counting import counted, date_column, rule_condition, within_ceiling
 from app.progress.statistics import time_expression
-from app.progress.windows import Window
+from app.progress.windows import MONTHS, Window
 from app.rapportages.models import BestuurlijkeRapportage
 from app.records.registry import BY_RESOURCE
 from app.reference.models import Pillar, Plan, Theme
@@ -30,21 +30,6 @@ from app.reports.schemas import Figure, LookBack, PillarLookBack
 
 # The confidentiality levels the reader may see; None: every level.
 Levels = list[str] | None
-
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def words(number: int) -> str:
