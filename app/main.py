@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.database_pool_size,
             settings.database_max_overflow,
             settings.database_connect_timeout_seconds,
+            random_page_cost=settings.database_random_page_cost,
         )
         if settings.admin_api_key is not None:
             _ensure_admin_client(engine, settings.admin_api_key.get_secret_value())

@@ -4,13 +4,16 @@ PostgreSQL alike: words, prefixes, case, accents, identifiers, and the caller's 
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from pydantic import ValidationError
+from sqlalchemy import Engine, event, text
 
 from app.cli import main as cli
+from app.db import make_engine
 from app.records.registry import RECORD_TYPES
+from app.settings import Settings
 from tests.api.test_retention import age
 from tests.builders import create
-from tests.conftest import ApiClient, MakeClient, is_postgres
+from tests.conftest import ApiClient, MakeClient, database_url, is_postgres
 
 
 @pytest.fixture
@@ -230,3 +233,50 @@ def test_bytes_that_are_not_utf8_in_q_are_400(politie: ApiClient, record_type: A
     response = politie.get(f"/api/v1/{record_type.resource}?q=caf%E9")
     assert response.status_code == 400, response.text
     assert [param["name"] for param in response.json()["invalidParams"]] == ["q"]
+
+
+@pytest.mark.skipif(not is_postgres(), reason="the tsquery and its plans are PostgreSQL's")
+def test_the_words_are_parsed_once_not_for_every_row_read(politie: ApiClient) -> None:
+    """The list's query compares the index with the words' tsquery as a value: with
+    `to_tsquery` in it, a plan that reads records in sort order and filters them (the
+    plan for common words) parses and stems the words again for every row (at 1M records
+    300 ms instead of 4 ms for two words, bench/lists.py)."""
+    records = signals(politie)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        assert found(politie, "signals", "contante betalingen") == [records["cafe"]["id"]]
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    listing = [s for s in statements if "@@" in s]
+    assert len(listing) == 1, statements
+    assert "to_tsquery" not in listing[0]
+    assert "AS TSQUERY)" in listing[0]
+
+
+@pytest.mark.skipif(not is_postgres(), reason="a PostgreSQL planner setting")
+def test_the_service_sets_its_random_page_cost_on_postgresql(engine: Engine) -> None:
+    """`DATABASE_RANDOM_PAGE_COST` (default 1.1) on every connection the service opens;
+    unset, the server's own value stays."""
+    server = engine.connect()
+    try:
+        default = server.execute(text("SHOW random_page_cost")).scalar()
+    finally:
+        server.close()
+    for setting, expected in ((None, default), (2.5, "2.5"), (1.1, "1.1")):
+        tuned = make_engine(database_url(), random_page_cost=setting)
+        try:
+            with tuned.connect() as connection:
+                assert connection.execute(text("SHOW random_page_cost")).scalar() == expected
+                connection.rollback()
+                assert connection.execute(text("SHOW random_page_cost")).scalar() == expected
+        finally:
+            tuned.dispose()
+    assert Settings().database_random_page_cost == 1.1
+    assert Settings(database_random_page_cost="").database_random_page_cost is None
+    with pytest.raises(ValidationError):
+        Settings(database_random_page_cost=0)
