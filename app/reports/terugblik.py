@@ -2,7 +2,6 @@
 sentences in the style of the letter, numbers in words."""
 
 import calendar
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from num2words import num2words
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, true
 from sqlmodel import Session, col
 
 from app.access.caller import Caller
@@ -20,8 +19,14 @@ from app.indicators.models import Indicator, MilestoneUpdate
 from app.inspections.models import Inspection
 from app.measures.models import Measure
 from app.measures.record_type import MEASURES
-from app.progress.counting import counted, date_column, rule_condition, within_ceiling
-from app.progress.statistics import time_expression
+from app.progress.counting import (
+    counted,
+    date_column,
+    json_list_has_any,
+    rule_condition,
+    within_ceiling,
+)
+from app.progress.statistics import json_elements, time_expression
 from app.progress.windows import MONTHS, Window
 from app.rapportages.models import BestuurlijkeRapportage
 from app.records.registry import BY_RESOURCE
@@ -470,39 +475,42 @@ def _campaigns(
     session: Session, window: Window, levels: Levels, texts: dict[str, PillarText]
 ) -> None:
     """Per pillar, month and kind: how many campaigns, for whom, with which organisations.
-    One GROUP BY that keeps the audience and organisation lists as they are (few distinct
-    lists), their values merged per group afterwards."""
+    One GROUP BY counts them and says per audience of the vocabulary whether any has it;
+    a second merges the organisations of those that name any (one row per group and
+    name). However many different lists the campaigns hold, only a group's distinct values
+    reach Python."""
     dialect = session.get_bind().dialect.name
     month = time_expression("month", col(Campaign.starts_on), dialect)
     where = _in_reach(Campaign, col(Campaign.starts_on), window, levels)
-    rows = session.execute(
-        select(
-            col(Campaign.pillar),
-            month,
-            col(Campaign.kind),
-            col(Campaign.audiences),
-            col(Campaign.organisations),
-            func.count(),
+    group_columns = (col(Campaign.pillar), month, col(Campaign.kind))
+    reaches = [
+        func.max(
+            case((json_list_has_any(col(Campaign.audiences), [audience], dialect), 1), else_=0)
         )
-        .where(*where)
-        .group_by(
-            col(Campaign.pillar),
-            month,
-            col(Campaign.kind),
-            col(Campaign.audiences),
-            col(Campaign.organisations),
-        )
-    ).all()
-    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+        for audience in AUDIENCES
+    ]
+    counts: dict[tuple[str, str, str], int] = {}
     extras: dict[str, dict[tuple[str, str, str], set[str]]] = {
         "audiences": defaultdict(set),
         "organisations": defaultdict(set),
     }
-    for pillar, group_month, kind, audiences, organisations, number in rows:
-        group = (pillar, group_month, kind)
-        counts[group] += int(number)
-        extras["audiences"][group].update(str(value) for value in _as_list(audiences))
-        extras["organisations"][group].update(str(value) for value in _as_list(organisations))
+    for pillar, group_month, kind, number, *reached in session.execute(
+        select(*group_columns, func.count(), *reaches).where(*where).group_by(*group_columns)
+    ):
+        counts[(pillar, group_month, kind)] = int(number)
+        extras["audiences"][(pillar, group_month, kind)] = {
+            audience for audience, flag in zip(AUDIENCES, reached, strict=True) if flag
+        }
+    names = json_elements(col(Campaign.organisations), dialect)
+    length = func.jsonb_array_length if dialect == "postgresql" else func.json_array_length
+    for pillar, group_month, kind, name in session.execute(
+        select(*group_columns, names.c.value)
+        .select_from(Campaign)
+        .join(names, true())
+        .where(*where, length(col(Campaign.organisations)) > 0)
+        .group_by(*group_columns, names.c.value)
+    ):
+        extras["organisations"][(pillar, group_month, kind)].add(str(name))
     for (pillar, group_month, kind), number in sorted(
         counts.items(), key=lambda item: (item[0][1], item[0][2], item[0][0])
     ):
@@ -529,13 +537,6 @@ def _campaigns(
         elif audiences:
             sentence += f" voor {join_words(audiences)}"
         text.sentences.append(sentence + ".")
-
-
-def _as_list(value: Any) -> list[Any]:
-    """A JSON list column's value as read (SQLite may hand back its text)."""
-    if isinstance(value, str):
-        value = json.loads(value)
-    return list(value or [])
 
 
 def _milestones(session: Session, plan: Plan, window: Window, texts: dict[int, PillarText]) -> None:

@@ -351,3 +351,34 @@ def test_a_window_outside_the_plan_is_400_on_the_parameter_given(
     assert [(p["name"], p["code"]) for p in response.json()["invalidParams"]] == [
         (name, "outside-plan")
     ]
+
+
+def test_campaigns_of_one_month_and_kind_merge_their_audiences_and_organisations(
+    db: Session, make_client: MakeClient
+) -> None:
+    """Three campaigns in one month, of one kind and pillar, with different (and differently
+    ordered) lists: one sentence, with every audience once in the vocabulary's order and
+    every organisation once; an empty list adds nothing, and another month stays apart."""
+    for audiences, organisations, day in (
+        (["ondernemers", "burgers"], ["Motus"], date(2023, 3, 2)),
+        (["burgers"], [], date(2023, 3, 20)),
+        (["wijkmanagers", "ondernemers"], ["Motus", "Bouwens"], date(2023, 3, 31)),
+        (["ambtenaren"], ["Elders"], date(2023, 4, 1)),
+    ):
+        add_record(
+            db,
+            "campaigns",
+            kind="communicatiecampagne",
+            pillar="p3",
+            audiences=audiences,
+            organisations=organisations,
+            starts_on=day,
+        )
+    db.commit()
+    body = make_client("analyst").get("/api/v1/reports/terugblik?period=2023-03").json()
+    sentences = [s for p in body["pillars"] for s in p["sentences"] if s.startswith("In maart")]
+    assert len(sentences) == 1, body
+    assert "samen met Bouwens en Motus drie" in sentences[0]
+    assert sentences[0].endswith("voor burgers, ondernemers en wijkmanagers.")
+    assert "Elders" not in sentences[0]
+    assert "ambtenaren" not in sentences[0]
