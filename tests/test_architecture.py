@@ -129,3 +129,18 @@ def test_audit_entries_are_written_by_services_never_by_routers() -> None:
         and WRITERS & {alias.name for alias in node.names}
     }
     assert writing == set()
+
+
+def test_statistics_of_every_type_can_be_read_from_its_covering_index() -> None:
+    """The type's date index includes every column statistics and the terugblik read
+    (`Counting.attributes` but the dates), so PostgreSQL answers them index-only; a field
+    declared for counting later without widening the index (a migration) fails here."""
+    for record_type in RECORD_TYPES:
+        table = record_type.model.__table__  # type: ignore[attr-defined]
+        day = record_type.counting.date_fields[record_type.counting.default_date_field]
+        index = next(i for i in table.indexes if i.name == f"ix_{table.name}_{day}_aggregate")
+        assert [c.name for c in index.columns] == [day]
+        included = set(index.dialect_options["postgresql"]["include"])
+        wanted = record_type.counting.attributes - set(record_type.counting.date_fields.values())
+        assert wanted <= included, (table.name, wanted - included)
+        assert not any(c.name == day and c.index for c in table.columns)  # no second one

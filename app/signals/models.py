@@ -15,7 +15,21 @@ class Signal(RecordColumns, table=True):
     __table_args__ = record_table_args(
         "signals",
         "received_on",
-        # Covering indexes of the terugblik's counts (index-only on PostgreSQL).
+        # Covering indexes of statistics and the terugblik (index-only on PostgreSQL): the
+        # date with every column they group, filter or sum on (tests/test_architecture.py).
+        Index(
+            "ix_signals_received_on_aggregate",
+            "received_on",
+            postgresql_include=[
+                "channel",
+                "subject_kind",
+                "status",
+                "neighbourhood",
+                "theme",
+                "partner",
+                "confidentiality",
+            ],
+        ),
         Index(
             "ix_signals_discussed_on_aggregate",
             "discussed_on",
@@ -30,7 +44,7 @@ class Signal(RecordColumns, table=True):
     )
 
     channel: str = Field(max_length=40, index=True)
-    received_on: date = Field(index=True)
+    received_on: date  # indexed by ix_signals_received_on_aggregate
     discussed_on: date | None = Field(default=None, index=True)
     subject_kind: str = Field(default="onbekend", max_length=20, index=True)
     kvk_number: str | None = Field(default=None, max_length=8)
