@@ -29,7 +29,6 @@ from app.progress.rollups import rebuild_rollups  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_progress"
 FIRST_DAY = date(2019, 1, 1)
-DAYS = (date(2026, 12, 31) - FIRST_DAY).days + 1  # eight years; the plan is two of them
 SHARES = {
     "signals": 0.40,
     "inspections": 0.20,
@@ -131,8 +130,23 @@ COLUMNS = {
 }
 
 
-def _day(rng: random.Random) -> date:
-    return FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+def _registered(number: int, count: int, now: datetime) -> datetime:
+    """When row `number` of `count` was registered: rows arrive in order, evenly spread from
+    the first day until now, as a real table fills (so its heap is in creation order)."""
+    first = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, 8, tzinfo=UTC)
+    return first + (now - first) * (number / count)
+
+
+def _id(at: datetime, rng: random.Random) -> uuid.UUID:
+    """A UUIDv7 for that moment, as `app.db.new_id` makes them (time-ordered)."""
+    milliseconds = int(at.timestamp() * 1000)
+    return uuid.UUID(
+        int=(milliseconds << 80)
+        | (0x7 << 76)
+        | (rng.getrandbits(12) << 64)
+        | (0b10 << 62)
+        | rng.getrandbits(62)
+    )
 
 
 def _subject(rng: random.Random) -> tuple[object, ...]:
@@ -148,18 +162,28 @@ def _subject(rng: random.Random) -> tuple[object, ...]:
     return kvk, address, " ".join(rng.choices(WORDS, k=8)).capitalize() + "."
 
 
-def _row(table: str, number: int, rng: random.Random, now: datetime) -> tuple[object, ...]:
+def _row(
+    table: str, number: int, count: int, rng: random.Random, now: datetime
+) -> tuple[object, ...]:
+    """Row `number` of `count`: registered in turn (`_registered`), about a record whose
+    date lies up to two weeks before; half of the records were changed later."""
+    created = _registered(number, count, now)
+    updated = (
+        created
+        if rng.random() < 0.5
+        else min(now, created + timedelta(hours=rng.randrange(1, 2000)))
+    )
     common = (
-        uuid.UUID(int=rng.getrandbits(128), version=4),
+        _id(created, rng),
         f"B{table[:3].upper()}-{number:09d}",
         rng.choice(PARTNERS),
         rng.choice(THEMES),
         "vertrouwelijk",
-        now,
-        now,
+        created,
+        updated,
         1,
     )
-    day = _day(rng)
+    day = max(FIRST_DAY, created.date() - timedelta(days=rng.randrange(14)))
     if table == "signals":
         channel = rng.choice(
             ["casusoverleg", "meld-misdaad-anoniem", "partnermelding", "burgermelding"]
@@ -243,7 +267,7 @@ def _copy(conninfo: str, table: str, count: int, seed: int, now: datetime) -> No
         connection.execute("SET synchronous_commit = off")
         with connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for number in range(count):
-                copy.write_row(_row(table, number, rng, now))
+                copy.write_row(_row(table, number, count, rng, now))
         connection.commit()
 
 
