@@ -12,6 +12,7 @@ On PostgreSQL the words become a `tsquery` in a statement of their own, and the 
 query compares the index with that value: were `to_tsquery` part of the list's query, a
 plan that filters rows in sort order (the fast one for common words) would parse and stem
 the words again for every row it reads, and a prepared statement's generic plan would too.
+The transaction of a search plans its statements for their parameters (`CUSTOM_PLANS`).
 """
 
 from typing import Any
@@ -39,6 +40,11 @@ from app.records.search_terms import Term, search_terms
 DUTCH = "ondermijning_dutch"
 SIMPLE = "ondermijning_simple"
 SEARCH_VECTOR = "search_vector"
+# For the rest of the transaction: plan each statement for its own words. psycopg prepares
+# a statement run five times, and PostgreSQL may then plan it once for any words, with a
+# guessed selectivity: a partner's two-word search took 60-80 ms instead of 7 ms on such a
+# generic plan (bench/lists.py at 1M records).
+CUSTOM_PLANS = ("plan_cache_mode", "force_custom_plan")
 
 
 def search_table_name(record_type: RecordType) -> str:
@@ -56,7 +62,9 @@ def search_condition(
     model: Any = record_type.model
     if session.get_bind().dialect.name == "postgresql":
         vector: ColumnElement[Any] = column(SEARCH_VECTOR, _selectable=model.__table__)
-        words = session.scalar(select(cast(_tsquery(terms), Text)))
+        words = session.scalar(
+            select(cast(_tsquery(terms), Text), func.set_config(*CUSTOM_PLANS, True))
+        )
         return vector.bool_op("@@")(cast(bindparam("search_query", words), TSQUERY))
     fts = table(search_table_name(record_type), column("record_id"))
     matching = select(fts.c.record_id).where(

@@ -6,10 +6,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import Engine, event, text
+from sqlmodel import Session
 
 from app.cli import main as cli
 from app.db import make_engine
-from app.records.registry import RECORD_TYPES
+from app.records.registry import BY_RESOURCE, RECORD_TYPES
+from app.records.search import search_condition
 from app.settings import Settings
 from tests.api.test_retention import age
 from tests.builders import create
@@ -291,3 +293,15 @@ def test_the_s_of_a_plural_with_an_apostrophe_adds_no_word(politie: ApiClient) -
     create(politie, "measures", description="Een sleutel onder de mat.")
     assert set(found(politie, "measures", "camera's")) == {plural["id"], single["id"]}
     assert set(found(politie, "measures", "camera\u2019s deur")) == {single["id"]}
+
+
+@pytest.mark.skipif(not is_postgres(), reason="a PostgreSQL planner setting")
+def test_a_search_plans_its_transaction_for_its_own_words(engine: Engine) -> None:
+    """A prepared statement's generic plan guesses how many records the words match; a
+    search's transaction plans every statement for its parameters, and only that one."""
+    with Session(engine) as session:
+        assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
+        search_condition(session, BY_RESOURCE["signals"], "contante betalingen")
+        assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+        session.commit()
+        assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
