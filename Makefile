@@ -35,7 +35,8 @@ tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
 	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --prefix tests/oidc; fi
 
 test: $(VENV)/.dev tests/oidc/node_modules/.package-lock.json
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto -m "not servers"
+	$(BIN)/python -m pytest -m servers
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -179,10 +179,11 @@ def admin(make_client: MakeClient) -> ApiClient:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tests that start servers and PostgreSQL instances of their own are marked
-    `servers` and, under pytest-xdist (`--dist loadgroup`), run on one worker one after
-    another: they pick free ports from fixed ranges, and their bounds (a worker replaced
-    within 10 s, batches answered within 10 s) must not meet a second such test."""
+    `servers`; `make test` runs them after the parallel run, one after another: they pick
+    free ports from fixed ranges, and their bounds (a worker replaced within 10 s, batches
+    answered within 10 s) must not meet a second such test. (pytest-xdist 3.8's
+    `--dist loadgroup` did not keep an `xdist_group` on one worker under pytest 9: two such
+    tests ran at once, and with SO_REUSEPORT two servers shared a port.)"""
     for item in items:
         if item.nodeid.startswith(("tests/ops/", "tests/test_serve.py")):
             item.add_marker(pytest.mark.servers)
-            item.add_marker(pytest.mark.xdist_group("servers"))
