@@ -16,6 +16,7 @@ from app.access.schemas import ClientCreate
 from app.audit.service import audit
 from app.db import get_engine
 from app.progress.rollups import rebuild_all_rollups
+from app.progress.statistics_rollups import rebuild_statistics_rollups
 from app.records.registry import RECORD_TYPES
 from app.schemas import Confidentiality, Role
 
@@ -188,13 +189,14 @@ def parser() -> argparse.ArgumentParser:
     )
     rebuild = commands.add_parser(
         "rebuild-rollups",
-        help="recount every derived figure (the progress rollups) from the records, in one "
-        "transaction; run it after a change to what counts",
+        help="recount every derived figure (the progress rollups, then the statistics "
+        "rollups, each in one transaction) from the records; run it after a change to what "
+        "counts",
     )
     rebuild.add_argument(
         "--resource",
         choices=[record_type.resource for record_type in RECORD_TYPES],
-        help="only the indicators that count this record type",
+        help="only the indicators that count this record type, and its statistics",
     )
     export = commands.add_parser("export-openapi", help="write the contract to a file")
     export.add_argument("output", nargs="?", default="openapi/openapi.json")
@@ -206,7 +208,9 @@ def rebuild_rollups(args: argparse.Namespace) -> int:
     with Session(get_engine()) as session:
         count = rebuild_all_rollups(session, args.resource)
         session.commit()
-    print(f"rebuilt the rollups of {count} count indicators")
+        rebuild_statistics_rollups(session, args.resource)
+        session.commit()
+    print(f"rebuilt the rollups of {count} count indicators, and the statistics rollups")
     return 0
 
 

@@ -1,5 +1,6 @@
 """Bulk-loads N random records into a migrated PostgreSQL database with COPY, then fills the
-progress rollups with the app's own rebuild (one INSERT … SELECT per count indicator).
+progress rollups with the app's own rebuild (one INSERT … SELECT per count indicator), and
+the statistics rollups (one per record type and group field).
 
     python bench/generate_data.py --records 1000000 \
         --database-url postgresql://postgres@127.0.0.1:5432/bench_progress
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from app.db import make_engine  # noqa: E402
 from app.indicators.models import Indicator  # noqa: E402
 from app.progress.rollups import rebuild_rollups  # noqa: E402
+from app.progress.statistics_rollups import rebuild_statistics_rollups  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_progress"
 FIRST_DAY = date(2019, 1, 1)
@@ -280,8 +282,9 @@ def load(url: str, records: int, seed: int = 1) -> dict[str, float]:
     conninfo = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo) as connection:
         connection.execute(
-            "TRUNCATE progress_rollups, rapportage_signals, inspection_signals, signals, "
-            "inspections, measures, bestuurlijke_rapportages, campaigns"
+            "TRUNCATE progress_rollups, statistics_rollups, rapportage_signals, "
+            "inspection_signals, signals, inspections, measures, bestuurlijke_rapportages, "
+            "campaigns"
         )
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(SHARES)) as pool:
@@ -297,6 +300,8 @@ def load(url: str, records: int, seed: int = 1) -> dict[str, float]:
     with Session(engine) as session:
         for indicator in session.scalars(select(Indicator).where(Indicator.kind == "count")):
             rebuild_rollups(session, indicator)
+        session.commit()
+        rebuild_statistics_rollups(session)
         session.commit()
     timings["rollups"] = time.perf_counter() - started
     engine.dispose()

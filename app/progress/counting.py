@@ -5,7 +5,20 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, exists, func, select, true, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    Text,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import JSONB, array
 
 from app.records.kind import RecordType
@@ -87,3 +100,27 @@ def as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def time_expression(key: str, day: Any, dialect: str) -> Any:
+    """The calendar bucket of a date as a string: `2023-04`, `2023-Q2` or `2023`."""
+    if dialect == "postgresql":
+        if key == "month":
+            return func.to_char(day, "YYYY-MM")
+        if key == "quarter":
+            return func.to_char(day, 'YYYY-"Q"Q')
+        return func.to_char(day, "YYYY")
+    if key == "month":
+        return func.strftime("%Y-%m", day)
+    if key == "quarter":
+        month = cast(func.strftime("%m", day), Integer)
+        quarter = cast(cast((month + 2) / 3, Integer), String)
+        return type_coerce(func.strftime("%Y", day), String) + literal("-Q") + quarter
+    return type_coerce(func.strftime("%Y", day), String)
+
+
+def json_elements(list_column: Any, dialect: str) -> Any:
+    """The elements of a JSON list column as a table-valued function (one row per value)."""
+    if dialect == "postgresql":
+        return func.jsonb_array_elements_text(list_column).table_valued("value")
+    return func.json_each(list_column).table_valued("value")

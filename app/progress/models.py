@@ -26,3 +26,26 @@ class ProgressRollup(SQLModel, table=True):
     confidentiality: str = Field(primary_key=True, max_length=30)
     records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class StatisticsRollup(SQLModel, table=True):
+    """Per record type, calendar month (its first day), confidentiality level and whether
+    the records count at all (a withdrawn measure does not), the number of records (and the
+    type's reported sum) per value of each group field: what whole-table and whole-month
+    statistics read instead of scanning the records (`app.progress.statistics_rollups`).
+
+    `group_key` is the API name of the group field (`channel`, `audiences`) or empty for
+    the row of all the records; `group_value` is the field's value, empty where it has
+    none. A record counts once in its total row and once per group field (a campaign in
+    each of its audiences). Kept in step with every record write, like `ProgressRollup`."""
+
+    __tablename__ = "statistics_rollups"
+
+    resource: str = Field(primary_key=True, max_length=40)
+    group_key: str = Field(primary_key=True, max_length=40)
+    month: dt.date = Field(primary_key=True)
+    group_value: str = Field(primary_key=True, max_length=200)
+    confidentiality: str = Field(primary_key=True, max_length=30)
+    counted: bool = Field(primary_key=True)
+    records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

@@ -1,5 +1,5 @@
-"""Keeps the progress rollups in step with every record write (same transaction), and
-rebuilds them from the records (`python -m app.cli rebuild-rollups`).
+"""Keeps the progress rollups (and the statistics rollups) in step with every record write
+(same transaction), and rebuilds them from the records (`python -m app.cli rebuild-rollups`).
 
 The rollups are derived data: the daily count (and sum) of records per count indicator.
 They must always equal a recount of the records under the indicator's rule and its record
@@ -16,6 +16,7 @@ from app.bulk import insert_rows
 from app.indicators.models import Indicator
 from app.progress.counting import as_date, date_column, rule_condition, rule_matches
 from app.progress.models import ProgressRollup
+from app.progress.statistics_rollups import apply_statistics_changes
 from app.records.kind import RecordType
 from app.records.registry import BY_RESOURCE
 
@@ -37,9 +38,11 @@ def apply_record_changes(
     record_type: RecordType,
     changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]],
 ) -> None:
-    """The same for many records at once: one rule lookup and one upsert in all."""
+    """The same for many records at once: one rule lookup and one upsert in all, and one
+    upsert of the statistics rollups."""
     if not changes:
         return
+    apply_statistics_changes(session, record_type, changes)
     counting = record_type.counting
     indicators = _rules(session, record_type.resource)
     date_attribute = counting.date_fields[counting.default_date_field]
@@ -160,7 +163,9 @@ def rebuild_rollups(session: Session, indicator: Indicator) -> None:
 
 def rebuild_all_rollups(session: Session, resource: str | None = None) -> int:
     """Rebuilds the rollups of every count indicator (of one record type, with `resource`)
-    from the records, in the session's transaction; returns how many indicators. The
+    from the records, in the session's transaction; returns how many indicators. (The
+    statistics rollups are rebuilt in a transaction of their own:
+    `rebuild_statistics_rollups`.) The
     counting rules are read FOR UPDATE, so no record write of those types interleaves:
     writers read the rules FOR SHARE and wait for the rebuild to commit."""
     statement = select(Indicator).where(col(Indicator.kind) == "count")

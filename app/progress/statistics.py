@@ -9,15 +9,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
-    String,
     and_,
-    cast,
     func,
-    literal,
     select,
     true,
-    type_coerce,
 )
 from sqlmodel import Session
 
@@ -27,10 +22,13 @@ from app.problems import InvalidInput, InvalidParam, NotFound
 from app.progress.counting import (
     column,
     date_column,
+    json_elements,
     json_list_has_any,
+    time_expression,
     within_ceiling,
 )
 from app.progress.schemas import StatisticsReport
+from app.progress.statistics_rollups import is_monthly, rollup_statement
 from app.progress.windows import Window
 from app.records.kind import RecordType
 from app.records.registry import BY_RESOURCE, RECORD_TYPES, RecordResource
@@ -239,30 +237,6 @@ def filter_conditions(
     return conditions
 
 
-def time_expression(key: str, day: Any, dialect: str) -> Any:
-    """The calendar bucket of a date as a string: `2023-04`, `2023-Q2` or `2023`."""
-    if dialect == "postgresql":
-        if key == "month":
-            return func.to_char(day, "YYYY-MM")
-        if key == "quarter":
-            return func.to_char(day, 'YYYY-"Q"Q')
-        return func.to_char(day, "YYYY")
-    if key == "month":
-        return func.strftime("%Y-%m", day)
-    if key == "quarter":
-        month = cast(func.strftime("%m", day), Integer)
-        quarter = cast(cast((month + 2) / 3, Integer), String)
-        return type_coerce(func.strftime("%Y", day), String) + literal("-Q") + quarter
-    return type_coerce(func.strftime("%Y", day), String)
-
-
-def json_elements(list_column: Any, dialect: str) -> Any:
-    """The elements of a JSON list column as a table-valued function (one row per value)."""
-    if dialect == "postgresql":
-        return func.jsonb_array_elements_text(list_column).table_valued("value")
-    return func.json_each(list_column).table_valued("value")
-
-
 def _by_calendar(grouped: Any, keys: list[str], sums: int, dialect: str) -> Any:
     """The per-day groups summed per month, quarter or year: formatting the calendar
     bucket (`to_char`) once per day and group instead of once per record makes a
@@ -280,6 +254,61 @@ def _by_calendar(grouped: Any, keys: list[str], sums: int, dialect: str) -> Any:
     totals = [func.sum(per_day.c.n).label("n")]
     totals += [func.sum(per_day.c[f"s{p}"]).label(f"s{p}") for p in range(sums)]
     return select(*columns, *totals).group_by(*columns)
+
+
+def _from_rollups(
+    record_type: RecordType,
+    keys: list[str],
+    date_name: str,
+    filters: Mapping[str, list[str]],
+    window: Window,
+) -> bool:
+    """Whether the monthly rollups answer the request: the record's own date, no filters,
+    whole months (or no window) and at most one group field besides the calendar keys."""
+    return (
+        date_name == record_type.counting.default_date_field
+        and not filters
+        and is_monthly(window)
+        and sum(1 for key in keys if key not in TIME_KEYS) <= 1
+    )
+
+
+def _records_statement(
+    record_type: RecordType,
+    keys: list[str],
+    day: Any,
+    measures: list[Any],
+    conditions: list[ColumnElement[bool]],
+    dialect: str,
+) -> Any:
+    """The statistics counted from the records: g0…, n, s0…"""
+    counting = record_type.counting
+    elements: dict[str, Any] = {}
+    columns = []
+    for position, key in enumerate(keys):
+        if key in TIME_KEYS:
+            # The day itself here; its month, quarter or year below (`_by_calendar`).
+            expression = day
+        elif key in counting.grouped_lists:
+            elements[key] = json_elements(column(record_type, counting.list_fields[key]), dialect)
+            expression = elements[key].c.value
+        else:
+            expression = column(record_type, counting.groups[key])
+        columns.append(expression.label(f"g{position}"))
+    statement = select(*columns, *measures).select_from(record_type.model)
+    for element in elements.values():
+        # A record without values (no audiences) counts in the group `null`.
+        statement = statement.outerjoin(element, true())
+    statement = statement.where(*conditions)
+    if columns:
+        statement = statement.group_by(*columns)
+        if any(key in TIME_KEYS for key in keys):
+            statement = _by_calendar(statement, keys, len(measures) - 1, dialect)
+        # Groups without a value last, on every database.
+        statement = statement.order_by(
+            *(c.nulls_last() for c in statement.selected_columns[: len(keys)])
+        )
+    return statement
 
 
 def statistics(
@@ -325,32 +354,12 @@ def statistics(
         summed = column(record_type, counting.sum_fields[name])
         measures.append(func.coalesce(func.sum(summed), 0).label(f"s{position}"))
 
-    elements: dict[str, Any] = {}
-    columns = []
-    for position, key in enumerate(keys):
-        if key in TIME_KEYS:
-            # The day itself here; its month, quarter or year below (`_by_calendar`).
-            expression = day
-        elif key in counting.grouped_lists:
-            elements[key] = json_elements(column(record_type, counting.list_fields[key]), dialect)
-            expression = elements[key].c.value
-        else:
-            expression = column(record_type, counting.groups[key])
-        columns.append(expression.label(f"g{position}"))
-
-    statement = select(*columns, *measures).select_from(record_type.model)
-    for element in elements.values():
-        # A record without values (no audiences) counts in the group `null`.
-        statement = statement.outerjoin(element, true())
-    statement = statement.where(*conditions)
-    if columns:
-        statement = statement.group_by(*columns)
-        if any(key in TIME_KEYS for key in keys):
-            statement = _by_calendar(statement, keys, len(sums), dialect)
-        # Groups without a value last, on every database.
-        statement = statement.order_by(
-            *(c.nulls_last() for c in statement.selected_columns[: len(keys)])
-        )
+    if _from_rollups(record_type, keys, date_name, wanted, window):
+        statement = rollup_statement(record_type, keys, window, levels, include_withdrawn, dialect)
+        all_records = rollup_statement(record_type, [], window, levels, include_withdrawn, dialect)
+    else:
+        statement = _records_statement(record_type, keys, day, measures, conditions, dialect)
+        all_records = select(*measures).select_from(record_type.model).where(*conditions)
     groups: list[dict[str, Any]] = []
     for row in session.execute(statement).all():
         group: dict[str, Any] = {key: row[position] for position, key in enumerate(keys)}
@@ -359,11 +368,9 @@ def statistics(
             group[name] = int(row[len(keys) + 1 + position])
         if group["count"] or not keys:
             groups.append(group)
-    if elements:
+    if any(key in counting.grouped_lists for key in keys):
         # A record counts in each of its values' groups but once in the total.
-        totals = session.execute(
-            select(*measures).select_from(record_type.model).where(*conditions)
-        ).one()
+        totals = session.execute(all_records).one()
         total = int(totals.n)
         summed_totals = {name: int(totals[1 + p]) for p, name in enumerate(sums)}
     else:

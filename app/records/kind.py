@@ -124,6 +124,9 @@ class Counting:
             raise ValueError("grouped_lists must be list_fields")
         if not set(self.reported_sums) <= set(self.sum_fields):
             raise ValueError("reported_sums must be sum_fields")
+        if len(self.reported_sums) > 1:
+            # The statistics rollups hold one sum per row.
+            raise ValueError("at most one reported sum")
 
     @property
     def default_date_field(self) -> str:

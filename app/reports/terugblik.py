@@ -23,11 +23,12 @@ from app.measures.record_type import MEASURES
 from app.progress.counting import (
     counted,
     date_column,
+    json_elements,
     json_list_has_any,
     rule_condition,
+    time_expression,
     within_ceiling,
 )
-from app.progress.statistics import json_elements, time_expression
 from app.progress.windows import MONTHS, Window
 from app.rapportages.models import BestuurlijkeRapportage
 from app.records.registry import BY_RESOURCE

@@ -1,7 +1,8 @@
-"""Property-based: over random records, changes and windows (leap years and windows partly
-outside the plan included), progress (with its breakdowns and comparisons) and statistics
-(with filters, withdrawn measures and audiences) equal a plain Python recount, and the
-rollups kept by the write hook equal a rebuild from the records."""
+"""Property-based: over random records, changes and windows (leap years, whole months and
+windows partly outside the plan included), progress (with its breakdowns and comparisons) and
+statistics (with filters, withdrawn measures and audiences; from the records and from the
+monthly rollups) equal a plain Python recount, and the rollups kept by the write hook (of
+progress and of statistics) equal a rebuild from the records."""
 
 import calendar
 from collections import Counter
@@ -19,11 +20,12 @@ from app.campaigns.models import Campaign
 from app.indicators.models import Indicator
 from app.inspections.models import Inspection
 from app.measures.models import Measure
-from app.progress.models import ProgressRollup
+from app.progress.models import ProgressRollup, StatisticsRollup
 from app.progress.rollups import rebuild_rollups
 from app.progress.schemas import Compare, ProgressGroup, RecordResource
 from app.progress.service import progress
 from app.progress.statistics import statistics
+from app.progress.statistics_rollups import rebuild_statistics_rollups
 from app.progress.windows import Window
 from app.signals.models import Signal
 from tests.progress.conftest import add_record, change_record, columns, remove_record
@@ -69,9 +71,14 @@ campaign = st.fixed_dictionaries(
 
 @st.composite
 def windows(draw: Any) -> Window:
+    """Any days, or whole calendar months (which statistics read from their rollups)."""
     start = draw(st.dates(min_value=date(2022, 1, 1), max_value=date(2025, 12, 31)))
     length = draw(st.integers(0, 800))
-    return Window(start, start + timedelta(days=length))
+    end = start + timedelta(days=length)
+    if draw(st.booleans()):
+        start = start.replace(day=1)
+        end = end.replace(day=calendar.monthrange(end.year, end.month)[1])
+    return Window(start, end)
 
 
 @st.composite
@@ -91,7 +98,7 @@ def histories(draw: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | Non
 
 def _reset(session: Session) -> None:
     session.rollback()
-    for model in (ProgressRollup, Inspection, Measure, Campaign, Signal):
+    for model in (ProgressRollup, StatisticsRollup, Inspection, Measure, Campaign, Signal):
         session.execute(delete(model))
     session.commit()
 
@@ -203,11 +210,22 @@ def test_rollups_equal_a_rebuild(db: Session, history: list[Any]) -> None:
         rows = db.execute(select(ProgressRollup)).scalars().all()
         return {(r.indicator_id, r.day, r.records, r.total) for r in rows if r.records or r.total}
 
-    kept = snapshot()
+    def statistics_snapshot() -> set[tuple[Any, ...]]:
+        rows = db.execute(select(StatisticsRollup)).scalars().all()
+        key = ("resource", "group_key", "month", "group_value", "confidentiality", "counted")
+        return {
+            (*(getattr(r, name) for name in key), r.records, r.total)
+            for r in rows
+            if r.records or r.total
+        }
+
+    kept, kept_statistics = snapshot(), statistics_snapshot()
     for indicator in db.scalars(select(Indicator).where(col(Indicator.kind) == "count")):
         rebuild_rollups(db, indicator)
+    rebuild_statistics_rollups(db)
     db.flush()
     assert snapshot() == kept
+    assert statistics_snapshot() == kept_statistics
     db.rollback()
 
 
