@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     String,
     Text,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     select,
     true,
     type_coerce,
@@ -124,3 +126,10 @@ def json_elements(list_column: Any, dialect: str) -> Any:
     if dialect == "postgresql":
         return func.jsonb_array_elements_text(list_column).table_valued("value")
     return func.json_each(list_column).table_valued("value")
+
+
+def month_start(day: Any, dialect: str) -> Any:
+    """The first day of a date's month, as a date."""
+    if dialect == "postgresql":
+        return cast(func.date_trunc(literal_column("'month'"), day), Date)
+    return func.date(day, literal_column("'start of month'"))

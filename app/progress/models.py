@@ -49,3 +49,27 @@ class StatisticsRollup(SQLModel, table=True):
     counted: bool = Field(primary_key=True)
     records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class ProgressBreakdown(SQLModel, table=True):
+    """Per count indicator, calendar month (its first day), split (`partner` or `theme`),
+    value of that field (empty for records without a theme) and confidentiality level, the
+    records its counting rule matches and the summed field: what progress with `groupBy`
+    reads for the window's whole months (its partial first and last months are counted from
+    the records). Kept in step with the progress rollups, by the same hook and rebuild."""
+
+    __tablename__ = "progress_breakdowns"
+
+    indicator_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("indicators.id", ondelete="CASCADE"),
+            primary_key=True,
+        )
+    )
+    group_key: str = Field(primary_key=True, max_length=20)
+    month: dt.date = Field(primary_key=True)
+    group_value: str = Field(primary_key=True, max_length=200)
+    confidentiality: str = Field(primary_key=True, max_length=30)
+    records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

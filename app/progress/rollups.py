@@ -14,8 +14,16 @@ from sqlmodel import Session, col
 
 from app.bulk import insert_rows
 from app.indicators.models import Indicator
-from app.progress.counting import as_date, date_column, rule_condition, rule_matches
-from app.progress.models import ProgressRollup
+from app.progress.counting import (
+    as_date,
+    column,
+    date_column,
+    month_start,
+    rule_condition,
+    rule_matches,
+)
+from app.progress.models import ProgressBreakdown, ProgressRollup
+from app.progress.schemas import ProgressGroup
 from app.progress.statistics_rollups import apply_statistics_changes
 from app.records.kind import RecordType
 from app.records.registry import BY_RESOURCE
@@ -47,6 +55,7 @@ def apply_record_changes(
     indicators = _rules(session, record_type.resource)
     date_attribute = counting.date_fields[counting.default_date_field]
     deltas: dict[tuple[int, date, str], list[int]] = defaultdict(lambda: [0, 0])
+    parts: dict[tuple[int, str, date, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for indicator_id, filters, sum_field in indicators:
         sum_attribute = counting.sum_fields.get(sum_field) if sum_field else None
         for before, after in changes:
@@ -57,9 +66,16 @@ def apply_record_changes(
                 if day is None:
                     continue
                 amount = int(values.get(sum_attribute) or 0) if sum_attribute else 0
-                key = (indicator_id, day, str(values.get("confidentiality")))
-                deltas[key][0] += sign
-                deltas[key][1] += sign * amount
+                level = str(values.get("confidentiality"))
+                for delta in (
+                    deltas[(indicator_id, day, level)],
+                    *(
+                        parts[(indicator_id, key, day.replace(day=1), value, level)]
+                        for key, value in _breakdown_values(record_type, values)
+                    ),
+                ):
+                    delta[0] += sign
+                    delta[1] += sign * amount
     rows = [
         {
             "indicator_id": indicator_id,
@@ -73,6 +89,40 @@ def apply_record_changes(
     ]
     if rows:
         _add(session, rows)
+    breakdown_rows = [
+        {
+            "indicator_id": indicator_id,
+            "group_key": key,
+            "month": month,
+            "group_value": value,
+            "confidentiality": level,
+            "records": records,
+            "total": total,
+        }
+        for (indicator_id, key, month, value, level), (records, total) in sorted(parts.items())
+        if records or total
+    ]
+    if breakdown_rows:
+        insert_rows(
+            session,
+            ProgressBreakdown.__table__,  # type: ignore[attr-defined]
+            breakdown_rows,
+            conflict=BREAKDOWN_KEY,
+            add=("records", "total"),
+        )
+
+
+BREAKDOWN_KEY = ("indicator_id", "group_key", "month", "group_value", "confidentiality")
+
+
+def _breakdown_values(record_type: RecordType, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(split, value) of a record for the breakdowns: its partner and its theme ('' for
+    none)."""
+    groups = record_type.counting.groups
+    return [
+        (key.value, "" if values.get(groups[key.value]) is None else str(values[groups[key.value]]))
+        for key in ProgressGroup
+    ]
 
 
 def _rules(session: Session, resource: str) -> list[Any]:
@@ -129,11 +179,16 @@ def _add(session: Session, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def rebuild_rollups(session: Session, indicator: Indicator) -> None:
-    """Recounts one indicator's rollups from the records: one INSERT … SELECT … GROUP BY
-    after clearing the old ones. Called when its counting rule is made or changed."""
+def rebuild_rollups(session: Session, indicator: Indicator, *, breakdowns: bool = True) -> None:
+    """Recounts one indicator's rollups (and breakdowns) from the records: an INSERT …
+    SELECT … GROUP BY after clearing the old ones. Called when its counting rule is made or
+    changed. (`breakdowns=False` for a migration from before they existed, 0011.)"""
     assert indicator.id is not None
     session.execute(delete(ProgressRollup).where(col(ProgressRollup.indicator_id) == indicator.id))
+    if breakdowns:
+        session.execute(
+            delete(ProgressBreakdown).where(col(ProgressBreakdown.indicator_id) == indicator.id)
+        )
     if indicator.kind != "count" or not indicator.count_resource:
         return
     record_type = BY_RESOURCE[indicator.count_resource]
@@ -149,37 +204,52 @@ def rebuild_rollups(session: Session, indicator: Indicator) -> None:
         else literal(0)
     )
     level = col(record_type.model.confidentiality)
+    rule = rule_condition(record_type, indicator.count_filters or {}, dialect)
     source = (
         select(literal(indicator.id), day, level, func.count(), total)
-        .where(
-            rule_condition(record_type, indicator.count_filters or {}, dialect), day.is_not(None)
-        )
+        .where(rule, day.is_not(None))
         .group_by(day, level)
     )
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
     columns = ["indicator_id", "day", "confidentiality", "records", "total"]
     session.execute(insert(table).from_select(columns, source))
+    if not breakdowns:
+        return
+    month = month_start(day, dialect)
+    for key in ProgressGroup:
+        value = func.coalesce(column(record_type, counting.groups[key.value]), "")
+        parts = (
+            select(literal(indicator.id), literal(key.value), month, value, level, func.count())
+            .add_columns(total)
+            .where(rule, day.is_not(None))
+            .group_by(month, value, level)
+        )
+        session.execute(
+            insert(ProgressBreakdown.__table__).from_select(  # type: ignore[attr-defined]
+                [*BREAKDOWN_KEY, "records", "total"], parts
+            )
+        )
 
 
-def rebuild_all_rollups(session: Session, resource: str | None = None) -> int:
+def rebuild_all_rollups(
+    session: Session, resource: str | None = None, *, breakdowns: bool = True
+) -> int:
     """Rebuilds the rollups of every count indicator (of one record type, with `resource`)
-    from the records, in the session's transaction; returns how many indicators. (The
+    and breakdowns from the records, in the session's transaction; returns how many
+    indicators. The counting rules are read FOR UPDATE, so no record write of those types
+    interleaves: writers read the rules FOR SHARE and wait for the rebuild to commit. (The
     statistics rollups are rebuilt in a transaction of their own:
-    `rebuild_statistics_rollups`.) The
-    counting rules are read FOR UPDATE, so no record write of those types interleaves:
-    writers read the rules FOR SHARE and wait for the rebuild to commit."""
+    `rebuild_statistics_rollups`.)"""
     statement = select(Indicator).where(col(Indicator.kind) == "count")
     if resource is not None:
         statement = statement.where(col(Indicator.count_resource) == resource)
     indicators = list(session.scalars(statement.order_by(col(Indicator.id)).with_for_update()))
     # Rollups of indicators that count nothing any more (or no longer exist) go too.
-    stale = delete(ProgressRollup)
-    if resource is None:
+    for model in (ProgressRollup, ProgressBreakdown) if breakdowns else (ProgressRollup,):
+        stale = delete(model)
+        if resource is not None:
+            stale = stale.where(col(model.indicator_id).in_([i.id for i in indicators]))
         session.execute(stale)
-    else:
-        session.execute(
-            stale.where(col(ProgressRollup.indicator_id).in_([i.id for i in indicators]))
-        )
     for indicator in indicators:
-        rebuild_rollups(session, indicator)
+        rebuild_rollups(session, indicator, breakdowns=breakdowns)
     return len(indicators)

@@ -20,13 +20,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
-    cast,
     delete,
     func,
     insert,
     literal,
-    literal_column,
     select,
     text,
     true,
@@ -40,6 +37,7 @@ from app.progress.counting import (
     counted,
     date_column,
     json_elements,
+    month_start,
     time_expression,
     within_ceiling,
 )
@@ -165,10 +163,7 @@ def rebuild_statistics_rollups(session: Session, resource: str | None = None) ->
 def _recount(record_type: RecordType, key: str, dialect: str) -> Any:
     counting = record_type.counting
     day = date_column(record_type)
-    if dialect == "postgresql":
-        month: Any = cast(func.date_trunc(literal_column("'month'"), day), Date)
-    else:
-        month = func.date(day, literal_column("'start of month'"))
+    month = month_start(day, dialect)
     level = col(record_type.model.confidentiality)
     counts = counted(record_type)
     sum_attribute = _sum_attribute(record_type)

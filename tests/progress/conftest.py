@@ -11,7 +11,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session, col
 
 from app.indicators.models import Indicator, MilestoneUpdate
-from app.progress.models import ProgressRollup
+from app.progress.models import ProgressBreakdown, ProgressRollup
 from app.progress.rollups import apply_record_change, rebuild_rollups
 from app.records.registry import BY_RESOURCE
 from tests.conftest import clean
@@ -65,7 +65,8 @@ def _restore_indicators(engine: Engine, seeded: list[dict[str, Any]]) -> None:
         ids = [row["id"] for row in seeded]
         added = select(col(Indicator.id)).where(col(Indicator.id).not_in(ids))
         session.execute(delete(MilestoneUpdate).where(col(MilestoneUpdate.indicator_id).in_(added)))
-        session.execute(delete(ProgressRollup).where(col(ProgressRollup.indicator_id).in_(added)))
+        for rollup in (ProgressRollup, ProgressBreakdown):
+            session.execute(delete(rollup).where(col(rollup.indicator_id).in_(added)))
         session.execute(delete(Indicator).where(col(Indicator.id).not_in(ids)))
         for row in seeded:
             session.execute(update(Indicator).where(col(Indicator.id) == row["id"]).values(**row))

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from app.progress import windows
@@ -65,6 +66,39 @@ def test_breakdown_per_partner_and_theme(controles: None, admin: ApiClient) -> N
     plain = admin.get(f"/api/v1/progress?{WINDOW}").json()
     assert "breakdown" not in indicator(plain, "p1-integrale-controles")
     assert "groupBy" not in plain
+
+
+@pytest.mark.parametrize(
+    ("window", "politie", "reads_breakdowns"),
+    [
+        ("from=2023-01-01&to=2023-04-30", 2, True),  # whole months: the breakdowns only
+        ("from=2023-01-21&to=2023-04-13", 0, True),  # partial months at both ends
+        ("from=2023-01-20&to=2023-04-14", 2, True),  # the edges' own days count
+        ("from=2023-04-01&to=2023-04-14", 1, False),  # within one month: the records
+    ],
+)
+def test_breakdowns_of_whole_and_partial_months(
+    controles: None,
+    admin: ApiClient,
+    window: str,
+    politie: int,
+    reads_breakdowns: bool,
+) -> None:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        body = admin.get(f"/api/v1/progress?{window}&groupBy=partner").json()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    entry = indicator(body, "p1-integrale-controles")
+    parts = {part["partner"]: part["actual"] for part in entry["breakdown"]}
+    assert parts.get("politie", 0) == politie
+    assert sum(parts.values()) == entry["actual"]
+    assert any("FROM progress_breakdowns" in s for s in seen) == reads_breakdowns
 
 
 def test_breakdown_and_comparison_respect_the_ceiling(

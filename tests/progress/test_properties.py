@@ -20,7 +20,7 @@ from app.campaigns.models import Campaign
 from app.indicators.models import Indicator
 from app.inspections.models import Inspection
 from app.measures.models import Measure
-from app.progress.models import ProgressRollup, StatisticsRollup
+from app.progress.models import ProgressBreakdown, ProgressRollup, StatisticsRollup
 from app.progress.rollups import rebuild_rollups
 from app.progress.schemas import Compare, ProgressGroup, RecordResource
 from app.progress.service import progress
@@ -98,7 +98,15 @@ def histories(draw: Any) -> list[tuple[str, dict[str, Any], dict[str, Any] | Non
 
 def _reset(session: Session) -> None:
     session.rollback()
-    for model in (ProgressRollup, StatisticsRollup, Inspection, Measure, Campaign, Signal):
+    for model in (
+        ProgressRollup,
+        ProgressBreakdown,
+        StatisticsRollup,
+        Inspection,
+        Measure,
+        Campaign,
+        Signal,
+    ):
         session.execute(delete(model))
     session.commit()
 
@@ -219,13 +227,31 @@ def test_rollups_equal_a_rebuild(db: Session, history: list[Any]) -> None:
             if r.records or r.total
         }
 
+    def breakdown_snapshot() -> set[tuple[Any, ...]]:
+        rows = db.execute(select(ProgressBreakdown)).scalars().all()
+        return {
+            (
+                r.indicator_id,
+                r.group_key,
+                r.month,
+                r.group_value,
+                r.confidentiality,
+                r.records,
+                r.total,
+            )
+            for r in rows
+            if r.records or r.total
+        }
+
     kept, kept_statistics = snapshot(), statistics_snapshot()
+    kept_breakdowns = breakdown_snapshot()
     for indicator in db.scalars(select(Indicator).where(col(Indicator.kind) == "count")):
         rebuild_rollups(db, indicator)
     rebuild_statistics_rollups(db)
     db.flush()
     assert snapshot() == kept
     assert statistics_snapshot() == kept_statistics
+    assert breakdown_snapshot() == kept_breakdowns
     db.rollback()
 
 
