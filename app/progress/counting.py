@@ -56,6 +56,14 @@ def json_list_has_any(column: Any, values: Sequence[str], dialect: str) -> Colum
     return exists(select(1).select_from(element).where(element.c.value.in_(list(values))))
 
 
+def json_list_has(column: Any, value: str, dialect: str) -> ColumnElement[bool]:
+    """A JSON list column holding `value` (PostgreSQL's `?`: cheaper than `?|` of one)."""
+    if dialect == "postgresql":
+        condition: ColumnElement[bool] = type_coerce(column, JSONB).has_key(value)
+        return condition
+    return json_list_has_any(column, [value], dialect)
+
+
 def counted(record_type: RecordType) -> ColumnElement[bool]:
     """Records that count at all (a withdrawn measure never does)."""
     never = record_type.counting.never_counts
