@@ -15,6 +15,7 @@ columns are `u.<column>`), e.g. a reference number from a sequence.
 """
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,18 @@ from app.db import UTCDateTime
 _DIALECT = postgresql.dialect()
 
 
+@dataclass(frozen=True)
+class WithRows:
+    """Rows for another table, written by the same statement (`insert_rows(with_rows=…)`),
+    skipping or adding on `conflict` as `insert_rows` does; `sql` only on PostgreSQL."""
+
+    table: Table
+    rows: Sequence[dict[str, Any]]
+    conflict: tuple[str, ...] = ()
+    add: tuple[str, ...] = ()
+    sql: tuple[tuple[str, str], ...] = ()
+
+
 def insert_rows(
     session: Session,
     table: Table,
@@ -39,7 +52,7 @@ def insert_rows(
     sequence: str | None = None,
     add: tuple[str, ...] = (),
     returning_sql: tuple[str, ...] = (),
-    with_rows: tuple[Table, Sequence[dict[str, Any]]] | None = None,
+    with_rows: tuple[Table, Sequence[dict[str, Any]]] | WithRows | None = None,
 ) -> list[Row[Any]]:
     """Inserts the rows (all with the same keys), skipping those that conflict on the
     unique `conflict` columns when given, or adding their `add` columns to the stored row's
@@ -47,25 +60,39 @@ def insert_rows(
     `returning_sql` expressions (PostgreSQL; over the inserted row). With a
     `sequence`, `u.n` in the `sql` expressions is its next value for the row (taken once
     per row, in row order). `with_rows` (a table and rows for it) are inserted by the same
-    statement, whatever happens to the rows (a data-modifying WITH on PostgreSQL)."""
+    statement, whatever happens to the rows (a data-modifying WITH on PostgreSQL); a
+    `WithRows` says how they conflict."""
     if not rows:
         return []
     columns = tuple(rows[0])
+    extra = WithRows(*with_rows) if isinstance(with_rows, tuple) else with_rows
+    if extra is not None and not extra.rows:
+        extra = None
     if session.get_bind().dialect.name != "postgresql":
         if returning_sql:
             raise NotImplementedError("RETURNING expressions are PostgreSQL-only")
-        if with_rows is not None and with_rows[1]:
-            _sqlite_insert(session, with_rows[0], with_rows[1], (), (), {}, None, ())
+        if extra is not None:
+            _sqlite_insert(
+                session,
+                extra.table,
+                extra.rows,
+                extra.conflict,
+                (),
+                dict(extra.sql),
+                None,
+                extra.add,
+            )
         return _sqlite_insert(session, table, rows, conflict, returning, dict(sql), sequence, add)
     statement = _recordset_insert(
         table, columns, conflict, returning + returning_sql, sql, sequence, add, len(returning)
     )
     parameters = {"rows": _rows_json(table, columns, rows)}
-    if with_rows is not None and with_rows[1]:
-        with_table, extra = with_rows
-        with_columns = tuple(extra[0])
-        statement = _with_insert(with_table, with_columns, statement)
-        parameters["with_rows"] = _rows_json(with_table, with_columns, extra)
+    if extra is not None:
+        with_columns = tuple(extra.rows[0])
+        statement = _with_insert(
+            extra.table, with_columns, extra.conflict, extra.add, extra.sql, statement
+        )
+        parameters["with_rows"] = _rows_json(extra.table, with_columns, extra.rows)
     # On the session's connection (its transaction), without the ORM's execution layer.
     result = session.connection().execute(statement, parameters)
     return list(result.all()) if returning or returning_sql else []
@@ -118,6 +145,7 @@ def _recordset_insert(
     sequence: str | None,
     add: tuple[str, ...],
     returned_columns: int,
+    parameter: str = "rows",
 ) -> TextClause:
     quote = _DIALECT.identifier_preparer.quote
     overrides = dict(sql)
@@ -129,7 +157,7 @@ def _recordset_insert(
             selected.append(expression)
         else:
             selected[columns.index(name)] = expression
-    rowset = f"jsonb_to_recordset(CAST(:rows AS JSONB)) AS u({_definitions(table, columns)})"
+    rowset = f"jsonb_to_recordset(CAST(:{parameter} AS JSONB)) AS u({_definitions(table, columns)})"
     source = rowset
     if sequence is not None:
         # A subquery with a volatile target is not flattened: one nextval per row, however
@@ -156,17 +184,18 @@ def _recordset_insert(
 
 
 @lru_cache(maxsize=64)
-def _with_insert(table: Table, columns: tuple[str, ...], statement: TextClause) -> TextClause:
-    """`statement`, preceded by an INSERT of `:with_rows` into `table` as a WITH query."""
-    quote = _DIALECT.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    selected = ", ".join(f"w.{quote(name)}" for name in columns)
-    prefix = (
-        f"WITH with_rows AS (INSERT INTO {quote(table.name)} ({names}) "  # noqa: S608
-        f"SELECT {selected} FROM jsonb_to_recordset(CAST(:with_rows AS JSONB)) "
-        f"AS w({_definitions(table, columns)})) "
-    )
-    return text(prefix + statement.text)
+def _with_insert(
+    table: Table,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...],
+    add: tuple[str, ...],
+    sql: tuple[tuple[str, str], ...],
+    statement: TextClause,
+) -> TextClause:
+    """`statement`, preceded by the INSERT of `:with_rows` into `table` (skipping or adding
+    on `conflict`) as a WITH query."""
+    insert = _recordset_insert(table, columns, conflict, (), sql, None, add, 0, "with_rows")
+    return text(f"WITH with_rows AS ({insert.text}) " + statement.text)
 
 
 def _sqlite_insert(

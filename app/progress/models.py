@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, SmallInteger
 from sqlmodel import Field, SQLModel
 
 
@@ -47,6 +47,11 @@ class StatisticsRollup(SQLModel, table=True):
     group_value: str = Field(primary_key=True, max_length=200)
     confidentiality: str = Field(primary_key=True, max_length=30)
     counted: bool = Field(primary_key=True)
+    # Which of several rows of the same key a write adds to (on PostgreSQL its connection's
+    # backend, modulo `SHARDS`): a month's total row is written by every record of that
+    # type, and with one row each write would wait for the commit of the one before. Readers
+    # sum over the shards; a rebuild writes shard 0.
+    shard: int = Field(default=0, sa_column=Column(SmallInteger, primary_key=True))
     records: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     total: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 

@@ -45,12 +45,16 @@ def apply_record_changes(
     session: Session,
     record_type: RecordType,
     changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]],
+    *,
+    statistics: bool = True,
 ) -> None:
     """The same for many records at once: one rule lookup and one upsert in all, and one
-    upsert of the statistics rollups."""
+    upsert of the statistics rollups (unless `statistics=False`: the caller wrote them along
+    with the records, `statistics_upsert`)."""
     if not changes:
         return
-    apply_statistics_changes(session, record_type, changes)
+    if statistics:
+        apply_statistics_changes(session, record_type, changes)
     counting = record_type.counting
     indicators = _rules(session, record_type.resource)
     date_attribute = counting.date_fields[counting.default_date_field]

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from app.bulk import insert_rows
+from app.bulk import WithRows, insert_rows
 from app.progress.counting import (
     as_date,
     column,
@@ -51,7 +51,10 @@ ALL = ""
 # The group value of a record without one (a signal without a neighbourhood).
 NONE = ""
 
-KEY = ("resource", "group_key", "month", "group_value", "confidentiality", "counted")
+KEY = ("resource", "group_key", "month", "group_value", "confidentiality", "counted", "shard")
+# On PostgreSQL a write adds to the shard of its connection's backend (StatisticsRollup).
+SHARDS = 256
+_SHARD = (("shard", f"pg_backend_pid() % {SHARDS}"),)
 
 Change = tuple[dict[str, Any] | None, dict[str, Any] | None]
 
@@ -82,7 +85,24 @@ def apply_statistics_changes(
 ) -> None:
     """Adds the changes of records (before, after; None for a create's before or a
     delete's after, column values by attribute) to the rollups: one upsert in key order,
-    in the caller's transaction."""
+    in the caller's transaction, to the shard of its connection."""
+    upsert = statistics_upsert(session, record_type, changes)
+    if upsert is not None:
+        insert_rows(
+            session,
+            upsert.table,
+            upsert.rows,
+            conflict=upsert.conflict,
+            add=upsert.add,
+            sql=upsert.sql,
+        )
+
+
+def statistics_upsert(
+    session: Session, record_type: RecordType, changes: Sequence[Change]
+) -> WithRows | None:
+    """The upsert `apply_statistics_changes` makes, for a statement that writes it along
+    (`insert_rows(…, with_rows=…)`: a new record's INSERT), or None when nothing changes."""
     counting = record_type.counting
     date_attribute = counting.date_fields[counting.default_date_field]
     sum_attribute = _sum_attribute(record_type)
@@ -102,6 +122,7 @@ def apply_statistics_changes(
                 delta = deltas[(key, month, value, level, counts)]
                 delta[0] += sign
                 delta[1] += sign * amount
+    postgres = session.get_bind().dialect.name == "postgresql"
     rows = [
         {
             "resource": record_type.resource,
@@ -110,20 +131,22 @@ def apply_statistics_changes(
             "group_value": value,
             "confidentiality": level,
             "counted": counts,
+            **({} if postgres else {"shard": 0}),
             "records": records,
             "total": total,
         }
         for (key, month, value, level, counts), (records, total) in sorted(deltas.items())
         if records or total
     ]
-    if rows:
-        insert_rows(
-            session,
-            StatisticsRollup.__table__,  # type: ignore[attr-defined]
-            rows,
-            conflict=KEY,
-            add=("records", "total"),
-        )
+    if not rows:
+        return None
+    return WithRows(
+        StatisticsRollup.__table__,  # type: ignore[attr-defined]
+        rows,
+        conflict=KEY,
+        add=("records", "total"),
+        sql=_SHARD if postgres else (),
+    )
 
 
 def _sum_attribute(record_type: RecordType) -> str | None:
@@ -190,6 +213,7 @@ def _recount(record_type: RecordType, key: str, dialect: str) -> Any:
             value,
             level,
             counts,
+            literal(0),
             func.count(),
             amount,
         )

@@ -20,7 +20,7 @@ from app.audit.refusals import not_found_in_scope
 from app.audit.service import audit, audit_many, changed_fields
 from app.audit.service import deletes as audit_deletes
 from app.audit.service import history as audit_history
-from app.bulk import insert_rows
+from app.bulk import WithRows, insert_rows
 from app.db import new_id, utcnow
 from app.pagination import decode_sorted_cursor, encode_sorted_cursor, paginate_sorted
 from app.problems import (
@@ -32,6 +32,7 @@ from app.problems import (
     invalid_params_from_errors,
 )
 from app.progress.rollups import apply_record_change, apply_record_changes
+from app.progress.statistics_rollups import apply_statistics_changes, statistics_upsert
 from app.records.fields import RecordInput
 from app.records.kind import LinkField, RecordType, attribute_of
 from app.records.models import RecordColumns
@@ -633,17 +634,24 @@ def _store_new(
                 "purged_at": None,
             }
         )
-    inserted = _insert_new(session, record_type, rows, now.year)
+    # The statistics rollups are written by the records' INSERT itself (one statement
+    # fewer per request); a row it leaves out (its externalId taken) is taken back below.
+    statistics = statistics_upsert(session, record_type, [(None, row) for row in rows])
+    inserted = _insert_new(session, record_type, rows, now.year, statistics)
     stored: list[tuple[dict[str, Any], ValidInput, dict[str, Any]]] = []
+    left_out = []
     for (index, checked), row in zip(valid, rows, strict=True):
         reference = inserted.get(row["id"])
         if reference is None:
             results[index] = _external_id_taken(record_type, checked.values)
+            left_out.append(row)
             continue
         row["reference"] = reference
         body = _representation(record_type, row, checked.links, caller)
         stored.append((row, checked, body))
         results[index] = Created(row["id"], reference, 1, body)
+    if left_out:
+        apply_statistics_changes(session, record_type, [(row, None) for row in left_out])
     if not stored:
         return
     _write_new_links(
@@ -663,11 +671,17 @@ def _store_new(
         ],
         into=audit_rows,
     )
-    apply_record_changes(session, record_type, [(None, row) for row, _, _ in stored])
+    apply_record_changes(
+        session, record_type, [(None, row) for row, _, _ in stored], statistics=False
+    )
 
 
 def _insert_new(
-    session: Session, record_type: RecordType, rows: list[dict[str, Any]], year: int
+    session: Session,
+    record_type: RecordType,
+    rows: list[dict[str, Any]],
+    year: int,
+    statistics: WithRows | None = None,
 ) -> dict[uuid.UUID, str]:
     """One INSERT for all rows, which numbers them (`reference`); a row whose partner
     already has its externalId is left out (ON CONFLICT DO NOTHING), also when a concurrent
@@ -690,6 +704,7 @@ def _insert_new(
             returning=("id", "reference"),
             sql=numbered,
             sequence=sequence,
+            with_rows=statistics,
         )
     except IntegrityError as error:  # a foreign key: a linked record was deleted meanwhile
         raise Conflict(

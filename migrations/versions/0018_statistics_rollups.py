@@ -1,7 +1,8 @@
 """Monthly statistics rollups (issue 15): per record type, month, confidentiality level and
 whether the records count at all, the records and the reported sum per value of each group
 field, so that statistics without a window (or over whole months) read a few thousand rows
-instead of every record. Derived data: filled from the records by
+instead of every record. Each key has up to 256 shards, so that concurrent writes of a month
+do not queue on one row. Derived data: filled from the records by
 `rebuild_statistics_rollups`, as `python -m app.cli rebuild-rollups` does.
 
 Revision ID: 0018
@@ -30,6 +31,7 @@ def upgrade() -> None:
         sa.Column("group_value", sa.String(length=200), nullable=False),
         sa.Column("confidentiality", sa.String(length=30), nullable=False),
         sa.Column("counted", sa.Boolean(), nullable=False),
+        sa.Column("shard", sa.SmallInteger(), nullable=False),
         sa.Column("records", sa.BigInteger(), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint(
@@ -39,6 +41,7 @@ def upgrade() -> None:
             "group_value",
             "confidentiality",
             "counted",
+            "shard",
             name=op.f("pk_statistics_rollups"),
         ),
     )

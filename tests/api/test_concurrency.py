@@ -49,12 +49,14 @@ def test_concurrent_repeats_of_one_idempotency_key_store_one_record(
 
 @POSTGRES_ONLY
 def test_concurrent_creates_with_one_external_id_store_one_record(
-    app: Any, politie: ApiClient
+    app: Any, politie: ApiClient, admin: ApiClient
 ) -> None:
     responses = post_concurrently(app, politie.headers, body("signals", externalId="RACE-7"))
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * (THREADS - 1)
     assert len(politie.get("/api/v1/signals").json()["items"]) == 1
+    # The statistics rollups, written by the INSERT itself, count the one stored.
+    assert admin.get("/api/v1/statistics/signals?groupBy=channel").json()["total"] == 1
 
 
 @POSTGRES_ONLY

@@ -16,6 +16,7 @@ import app.db
 from app.cli import main as cli
 from app.progress.models import StatisticsRollup
 from app.records.kind import Counting
+from tests.builders import body
 from tests.conftest import ApiClient, MakeClient
 from tests.progress.conftest import add_record, change_record, remove_record
 
@@ -89,8 +90,8 @@ def test_whole_months_read_the_rollups_and_equal_a_count_of_the_records(
     counted = admin.get(f"/api/v1/statistics/inspections?{query}&{kinds}").json()
     assert _reads(statements, "inspections")
     assert not _reads(statements, "statistics_rollups")
-    for body in (from_rollups, counted):
-        body.pop("filters", None)
+    for report in (from_rollups, counted):
+        report.pop("filters", None)
     assert from_rollups == counted
     assert (from_rollups["total"], from_rollups["businessesInspected"]) == (total, businesses)
 
@@ -148,6 +149,20 @@ def test_the_rollups_follow_changes_deletes_and_the_ceiling(
         {"neighbourhood": "Crabbehof", "month": "2023-05", "count": 1, "businessesInspected": 3},
         {"neighbourhood": None, "month": "2023-02", "count": 1, "businessesInspected": 2},
     ]
+
+
+def test_a_create_left_out_for_its_external_id_is_not_counted(
+    make_client: MakeClient, admin: ApiClient
+) -> None:
+    """The records' INSERT writes the statistics rollups along; a row it leaves out (the
+    partner already has its externalId) is taken back."""
+    politie = make_client("partner", "politie")
+    first = politie.post("/api/v1/signals", json=body("signals", externalId="DUBBEL-1"))
+    assert first.status_code == 201, first.text
+    again = politie.post("/api/v1/signals", json=body("signals", externalId="DUBBEL-1"))
+    assert again.status_code == 409
+    report = admin.get("/api/v1/statistics/signals?groupBy=partner").json()
+    assert report["groups"] == [{"partner": "politie", "count": 1}]
 
 
 def test_withdrawn_measures_and_audiences_from_the_rollups(
