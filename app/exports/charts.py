@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from app.exports.formats import xml_text
 from app.progress.schemas import (
     IndicatorProgress,
     ProgressReport,
@@ -99,6 +100,7 @@ def _render(figure: Figure, image_format: str) -> bytes:
 
 
 def _wrapped(title: str) -> str:
+    title = xml_text(title)
     return "\n".join(textwrap.wrap(title, 38)) or title
 
 
@@ -112,7 +114,7 @@ def _count_label(indicator: IndicatorProgress) -> str:
 
 
 def _pillar(axes: Axes, position: int, title: str, indicators: list[IndicatorProgress]) -> None:
-    axes.set_title(f"{position}. {title}", fontsize=11, pad=8)
+    axes.set_title(f"{position}. {xml_text(title)}", fontsize=11, pad=8)
     counts = [i for i in indicators if i.actual is not None]
     largest = max([1.0, *((i.actual or 0) for i in counts), *((i.expected or 0) for i in counts)])
     rows = list(reversed(indicators))
@@ -222,7 +224,7 @@ def series_chart(report: SeriesReport, title: str, image_format: str) -> bytes:
     figure.text(
         0.02,
         0.95,
-        f"Burn-up: {title}, {dutch_window(report.starts_on, report.ends_on)}",
+        f"Burn-up: {xml_text(title)}, {dutch_window(report.starts_on, report.ends_on)}",
         fontsize=13,
         fontweight="bold",
         va="center",

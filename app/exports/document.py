@@ -9,6 +9,7 @@ from docx import Document
 from docx.shared import Cm
 from num2words import num2words
 
+from app.exports.formats import xml_text
 from app.reports.schemas import LookBack
 
 # As in the Markdown of the terugblik (app/reports/terugblik.py).
@@ -27,11 +28,12 @@ def terugblik_document(report: LookBack, chart_png: bytes | None = None) -> byte
     document.core_properties.title = f"Terugblik {report.starts_on} t/m {report.ends_on}"
     document.core_properties.author = "Ondermijningsmonitor"
     document.add_heading(HEADING, level=2)
-    document.add_paragraph(report.introduction)
+    document.add_paragraph(xml_text(report.introduction))
     for position, pillar in enumerate(report.pillars, start=1):
-        document.add_paragraph(pillar_heading(position, pillar.title), style="List Number")
+        heading = pillar_heading(position, xml_text(pillar.title))
+        document.add_paragraph(heading, style="List Number")
         for sentence in pillar.sentences or [NOTHING_TO_REPORT]:
-            document.add_paragraph(sentence, style="List Bullet 2")
+            document.add_paragraph(xml_text(sentence), style="List Bullet 2")
     if chart_png is not None:
         document.add_paragraph()
         document.add_picture(io.BytesIO(chart_png), width=Cm(16))

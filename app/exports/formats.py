@@ -1,5 +1,6 @@
 """The export formats: their names for `format=`, their media types, and choosing one."""
 
+import re
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any
@@ -13,6 +14,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SVG = "image/svg+xml"
 PNG = "image/png"
+
+# What XML 1.0 cannot hold, and so neither DOCX nor XLSX: the C0 controls but tab, line feed
+# and carriage return, and U+FFFE and U+FFFF. Text fields take them (the JSON carries them
+# escaped); in a document each is shown as U+FFFD, the replacement character.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
 
 MEDIA_TYPES = {"csv": CSV, "xlsx": XLSX, "svg": SVG, "png": PNG, "docx": DOCX, "md": MARKDOWN}
 EXTENSIONS = {media_type: name for name, media_type in MEDIA_TYPES.items()}

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from app.exports.formats import xml_text
 from app.progress.media import csv_text
 from app.progress.schemas import (
     IndicatorProgress,
@@ -177,7 +178,6 @@ def xlsx_file(sheet_title: str, columns: Sequence[str], rows: Sequence[Row]) -> 
     content; numbers, dates and ratios (as percentages) typed, text stored as text."""
     # Imported here, not at the top: see app/exports/service.py.
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -197,7 +197,7 @@ def xlsx_file(sheet_title: str, columns: Sequence[str], rows: Sequence[Row]) -> 
             cell = sheet.cell(row=number, column=position + 1)
             if isinstance(value, str):
                 # Stored as a string cell, never parsed as a formula (formula injection).
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.value = xml_text(value)
                 cell.data_type = "s"
                 widths[position] = max(widths[position], len(value))
             elif value is not None:
