@@ -209,6 +209,12 @@ def xlsx_file(sheet_title: str, columns: Sequence[str], rows: Sequence[Row]) -> 
     for position, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(position)].width = min(width + 2, 60)
     sheet.freeze_panes = "A2"
+    # Printed, the table is as wide as a landscape page, the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -134,6 +134,11 @@ def test_progress_exports_carry_the_json_figures(inspections: None, analyst: Api
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b
     assert sheet.column_dimensions["A"].width >= 10
+    # Printed: one landscape page wide, the header row repeated.
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
     rows = _sheet_rows(response.content)
     assert len(rows) == len(indicators)
     for row in rows:
