@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, literal, select, text
 from sqlmodel import Session, col
 
-from app.bulk import insert_rows
+from app.bulk import WithRows, insert_rows
 from app.indicators.models import Indicator
 from app.progress.counting import (
     as_date,
@@ -91,8 +91,6 @@ def apply_record_changes(
         for (indicator_id, day, level), (records, total) in sorted(deltas.items())
         if records or total
     ]
-    if rows:
-        _add(session, rows)
     breakdown_rows = [
         {
             "indicator_id": indicator_id,
@@ -106,13 +104,23 @@ def apply_record_changes(
         for (indicator_id, key, month, value, level), (records, total) in sorted(parts.items())
         if records or total
     ]
-    if breakdown_rows:
+    breakdowns = WithRows(
+        ProgressBreakdown.__table__,  # type: ignore[attr-defined]
+        breakdown_rows,
+        conflict=BREAKDOWN_KEY,
+        add=("records", "total"),
+    )
+    if rows:
+        # One statement for both on PostgreSQL (the breakdowns a WITH): a round trip less
+        # for every record write.
+        _add(session, rows, breakdowns)
+    elif breakdown_rows:  # moved to another partner or theme within the same day
         insert_rows(
             session,
-            ProgressBreakdown.__table__,  # type: ignore[attr-defined]
-            breakdown_rows,
-            conflict=BREAKDOWN_KEY,
-            add=("records", "total"),
+            breakdowns.table,
+            breakdowns.rows,
+            conflict=breakdowns.conflict,
+            add=breakdowns.add,
         )
 
 
@@ -170,9 +178,10 @@ _RULES = (
 )
 
 
-def _add(session: Session, rows: list[dict[str, Any]]) -> None:
+def _add(session: Session, rows: list[dict[str, Any]], breakdowns: WithRows | None = None) -> None:
     """Adds to the days' rollups atomically (one INSERT … ON CONFLICT DO UPDATE, in key
-    order), so concurrent writes to the same day each add their own delta."""
+    order), so concurrent writes to the same day each add their own delta; the same
+    statement adds `breakdowns`, also in key order."""
     table = ProgressRollup.__table__  # type: ignore[attr-defined]
     insert_rows(
         session,
@@ -180,6 +189,7 @@ def _add(session: Session, rows: list[dict[str, Any]]) -> None:
         rows,
         conflict=("indicator_id", "day", "confidentiality"),
         add=("records", "total"),
+        with_rows=breakdowns,
     )
 
 

@@ -6,12 +6,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, select
 from sqlmodel import Session
 
 from app.progress import windows
-from tests.conftest import ApiClient, MakeClient
-from tests.progress.conftest import add_record
+from app.progress.models import ProgressBreakdown
+from app.progress.rollups import rebuild_all_rollups
+from tests.conftest import ApiClient, MakeClient, is_postgres
+from tests.progress.conftest import add_record, change_record
 
 WINDOW = "from=2023-01-01&to=2023-04-30"
 
@@ -99,6 +101,53 @@ def test_breakdowns_of_whole_and_partial_months(
     assert parts.get("politie", 0) == politie
     assert sum(parts.values()) == entry["actual"]
     assert any("FROM progress_breakdowns" in s for s in seen) == reads_breakdowns
+
+
+def test_a_record_moved_to_another_partner_moves_in_the_breakdowns(
+    db: Session, admin: ApiClient, engine: Engine
+) -> None:
+    """Same day, level and amount: the daily rollups do not change, the breakdowns do; and
+    a write that changes both changes them in one statement on PostgreSQL."""
+    first = add_record(db, "inspections", kind="integrale-controle", occurred_on=date(2023, 2, 1))
+    db.commit()
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        change_record(db, "inspections", first, partner="ozhz", theme="drugs")
+        db.commit()
+        add_record(db, "inspections", kind="integrale-controle", occurred_on=date(2023, 3, 1))
+        db.commit()
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    writes = [s for s in seen if "INTO progress_" in s]
+    if is_postgres():
+        # The move: breakdowns alone; the create: both tables in one statement.
+        assert len(writes) == 2
+        assert "progress_rollups" not in writes[0]
+        assert "progress_breakdowns" in writes[1]
+    for key, expected in (("partner", {"ozhz": 1, "politie": 1}), ("theme", {"drugs": 1})):
+        body = admin.get(f"/api/v1/progress?from=2023-01-01&to=2023-03-31&groupBy={key}").json()
+        entry = indicator(body, "p1-integrale-controles")
+        assert entry["actual"] == 2
+        parts = {part[key]: part["actual"] for part in entry["breakdown"]}
+        assert {k: v for k, v in parts.items() if k is not None} == expected
+    before = _breakdowns(db)
+    rebuild_all_rollups(db)
+    db.commit()
+    assert _breakdowns(db) == before
+
+
+def _breakdowns(db: Session) -> set[tuple[Any, ...]]:
+    rows = db.execute(select(ProgressBreakdown)).scalars().all()
+    return {
+        (r.indicator_id, r.group_key, r.month, r.group_value, r.confidentiality, r.records)
+        for r in rows
+        if r.records
+    }
 
 
 def test_breakdown_and_comparison_respect_the_ceiling(

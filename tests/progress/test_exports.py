@@ -400,18 +400,22 @@ def test_the_letter_as_a_word_document(make_client: MakeClient) -> None:
     assert analyst.get(TERUGBLIK, headers={"Accept": "text/markdown"}).status_code == 200
 
 
-def test_titles_are_data_in_every_format(
-    inspections: None, admin: ApiClient, restore_indicators: None
-) -> None:
-    """An indicator's title is text: never a spreadsheet formula, never chart markup or
-    mathtext (between two `$` the plotting library would read a formula)."""
-    title = "=Kosten $5 <b>& $6 meer"
+def _rename_controles(admin: ApiClient, title: str) -> None:
     response = admin.patch(
         "/api/v1/indicators/p1-integrale-controles",
         json={"title": title},
         headers={"Content-Type": "application/merge-patch+json"},
     )
     assert response.status_code == 200, response.text
+
+
+def test_titles_are_data_in_every_format(
+    inspections: None, admin: ApiClient, restore_indicators: None
+) -> None:
+    """An indicator's title is text: never a spreadsheet formula, never chart markup or
+    mathtext (between two `$` the plotting library would read a formula)."""
+    title = "=Kosten $5 <b>& $6 meer"
+    _rename_controles(admin, title)
     sheet = _workbook(admin.get(f"{PROGRESS}&format=xlsx").content).active
     header = [cell.value for cell in sheet[1]]
     cell = next(
@@ -436,12 +440,7 @@ def test_control_characters_in_text_do_not_break_a_file(
     character shown as U+FFFD, the replacement character."""
     title = "Controles\x0b in\x1f de \ufffestad"
     shown = "Controles\ufffd in\ufffd de \ufffdstad"
-    response = admin.patch(
-        "/api/v1/indicators/p1-integrale-controles",
-        json={"title": title},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
-    assert response.status_code == 200, response.text
+    _rename_controles(admin, title)
     add_record(
         db,
         "campaigns",
