@@ -40,6 +40,12 @@ class WithRows:
     add: tuple[str, ...] = ()
     sql: tuple[tuple[str, str], ...] = ()
 
+    def insert(self, session: Session) -> None:
+        """The rows in a statement of their own (what `insert_rows(with_rows=self)` adds)."""
+        insert_rows(
+            session, self.table, self.rows, conflict=self.conflict, add=self.add, sql=self.sql
+        )
+
 
 def insert_rows(
     session: Session,
@@ -72,16 +78,7 @@ def insert_rows(
         if returning_sql:
             raise NotImplementedError("RETURNING expressions are PostgreSQL-only")
         if extra is not None:
-            _sqlite_insert(
-                session,
-                extra.table,
-                extra.rows,
-                extra.conflict,
-                (),
-                dict(extra.sql),
-                None,
-                extra.add,
-            )
+            extra.insert(session)
         return _sqlite_insert(session, table, rows, conflict, returning, dict(sql), sequence, add)
     statement = _recordset_insert(
         table, columns, conflict, returning + returning_sql, sql, sequence, add, len(returning)

@@ -115,13 +115,7 @@ def apply_record_changes(
         # for every record write.
         _add(session, rows, breakdowns)
     elif breakdown_rows:  # moved to another partner or theme within the same day
-        insert_rows(
-            session,
-            breakdowns.table,
-            breakdowns.rows,
-            conflict=breakdowns.conflict,
-            add=breakdowns.add,
-        )
+        breakdowns.insert(session)
 
 
 BREAKDOWN_KEY = ("indicator_id", "group_key", "month", "group_value", "confidentiality")

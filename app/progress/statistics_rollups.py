@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
-from app.bulk import WithRows, insert_rows
+from app.bulk import WithRows
 from app.progress.counting import (
     as_date,
     column,
@@ -88,14 +88,7 @@ def apply_statistics_changes(
     in the caller's transaction, to the shard of its connection."""
     upsert = statistics_upsert(session, record_type, changes)
     if upsert is not None:
-        insert_rows(
-            session,
-            upsert.table,
-            upsert.rows,
-            conflict=upsert.conflict,
-            add=upsert.add,
-            sql=upsert.sql,
-        )
+        upsert.insert(session)
 
 
 def statistics_upsert(
